@@ -1,0 +1,87 @@
+package dev.chorus.bench.codecs;
+
+import dev.chorus.bench.AbstractBenchmark;
+import dev.chorus.codecs.template.JsonText;
+import dev.chorus.codecs.template.MessageTemplate;
+import dev.chorus.codecs.template.TemplateValues;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * One outbound audio frame through the default template ({@code {"type": "audio_chunk", "data": "{{audio_data}}"}}):
+ * Chorus's pre-split template writing base64 straight into a pooled direct buffer, against the baseline a JSON
+ * library user would write — JDK {@link Base64} to a String, string concatenation, then a copy into a buffer.
+ * {@code payloadBytes}: 20 ms at 8, 16 and 48 kHz PCM16.
+ */
+@State(Scope.Thread)
+public class AudioTemplateEncodeBenchmark extends AbstractBenchmark {
+    @Param({"320", "640", "1920"})
+    int payloadBytes;
+
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private MessageTemplate template;
+    private ByteBuf source;
+    private byte[] sourceArray;
+    private long seq;
+    private final TemplateValues values = (name, inside, out) -> {
+        if ("seq".equals(name)) {
+            JsonText.writeLong(seq, out);
+            return true;
+        }
+        return false;
+    };
+    private MessageTemplate seqTemplate;
+
+    @Setup
+    public void setUp() {
+        template = MessageTemplate.compile("{\"type\": \"audio_chunk\", \"data\": \"{{audio_data}}\"}", "audio_data");
+        seqTemplate = MessageTemplate.compile("{\"type\": \"audio_chunk\", \"seq\": {{seq}}, \"data\": \"{{audio_data}}\"}",
+                "audio_data");
+        sourceArray = new byte[payloadBytes * 50];
+        new java.util.Random(1).nextBytes(sourceArray);
+        source = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(sourceArray));
+    }
+
+    @Benchmark
+    public int chorusTemplate() {
+        int index = (int) (seq++ % 50) * payloadBytes;
+        ByteBuf out = alloc.directBuffer(template.encodedLengthUpperBound(payloadBytes));
+        template.encode(source, index, payloadBytes, TemplateValues.NONE, out);
+        int n = out.readableBytes();
+        out.release();
+        return n;
+    }
+
+    @Benchmark
+    public int chorusTemplateWithSeq() {
+        int index = (int) (seq++ % 50) * payloadBytes;
+        ByteBuf out = alloc.directBuffer(seqTemplate.encodedLengthUpperBound(payloadBytes));
+        seqTemplate.encode(source, index, payloadBytes, values, out);
+        int n = out.readableBytes();
+        out.release();
+        return n;
+    }
+
+    @Benchmark
+    public int baselineJdkBase64AndCopy() {
+        int index = (int) (seq++ % 50) * payloadBytes;
+        byte[] chunk = java.util.Arrays.copyOfRange(sourceArray, index, index + payloadBytes);
+        String json = "{\"type\": \"audio_chunk\", \"data\": \"" + Base64.getEncoder().encodeToString(chunk) + "\"}";
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuf out = alloc.directBuffer(bytes.length);
+        out.writeBytes(bytes);
+        int n = out.readableBytes();
+        out.release();
+        return n;
+    }
+}

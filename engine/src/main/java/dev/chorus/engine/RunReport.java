@@ -1,0 +1,31 @@
+package dev.chorus.engine;
+
+import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.session.SessionResult;
+import org.HdrHistogram.Histogram;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run. Immutable once built (the histograms are private copies).
+ *
+ * @param sessions     up to {@link LoadRun#KEPT_RESULTS} session results, in the order they ended
+ * @param errors       error class wire name to count, fatal and non-fatal
+ * @param latencyMicros each metric's histogram, in microseconds
+ * @param audio        totals: caller_audio_ms, agent_audio_ms, agent_audio_messages, frames_sent, late_frames,
+ *                     underruns
+ * @param stopped      true when the run was stopped before its plan ended (Ctrl-C, {@link RunHandle#stop()})
+ * @param outDir       where the result files were written, or null
+ */
+public record RunReport(String runId, String testSetName, String endpoint, String transport, String tlsProvider,
+                        long startEpochMillis, long durationMillis, int concurrency, long started, long completed,
+                        long failed, long stoppedCalls, Map<String, Long> errors, Map<Metric, Histogram> latencyMicros,
+                        Map<String, Long> audio, List<SessionResult> sessions, boolean stopped, Path outDir) {
+
+    /** True when every call that ended passed (non-fatal errors allowed) and none was cut short. */
+    public boolean allPassed() {
+        return failed == 0 && completed > 0;
+    }
+}

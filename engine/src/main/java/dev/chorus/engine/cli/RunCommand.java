@@ -1,0 +1,124 @@
+package dev.chorus.engine.cli;
+
+import dev.chorus.engine.Chorus;
+import dev.chorus.engine.RunHandle;
+import dev.chorus.engine.RunReport;
+import dev.chorus.engine.RunSpec;
+import dev.chorus.engine.config.AgentConfig;
+import dev.chorus.engine.config.AgentConfigLoader;
+import dev.chorus.engine.config.ConfigException;
+import dev.chorus.engine.config.TestSet;
+import dev.chorus.engine.config.TestSetLoader;
+import dev.chorus.engine.report.Summary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code chorus run}: a load of simulated calls against one agent. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run simulated calls against an agent and write results.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--agent", required = true, paramLabel = "FILE", description = "Agent file (JSON).")
+    Path agentFile;
+
+    @Option(names = "--tests", required = true, paramLabel = "FILE", description = "Test-set file (JSON).")
+    Path testsFile;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "1",
+            description = "Calls at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--ramp", paramLabel = "DURATION", converter = Durations.class, defaultValue = "0",
+            description = "Spread the first calls' starts over this long, e.g. 10s (default: all at once).")
+    long rampMillis;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "0",
+            description = "Calls in all, shared by all callers (default: max(concurrency, test cases)).")
+    long iterations;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Durations.class, defaultValue = "0",
+            description = "Keep starting calls this long, e.g. 60s; open calls then finish.")
+    long durationMillis;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Results folder (default: results/<run id>).")
+    Path outDir;
+
+    @Option(names = "--quiet", description = "No live progress line.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintStream err = System.err;
+        AgentConfig agent;
+        TestSet tests;
+        try {
+            agent = AgentConfigLoader.load(agentFile);
+            tests = TestSetLoader.load(testsFile);
+        } catch (ConfigException e) {
+            err.println("error: " + e.getMessage());
+            return Main.EXIT_BAD_INPUT;
+        }
+        RunSpec.Builder spec = RunSpec.builder().agent(agent).tests(tests).concurrency(concurrency)
+                .rampMillis(rampMillis).iterations(iterations).durationMillis(durationMillis);
+        return runAndReport(spec, outDir, quiet);
+    }
+
+    /** Starts the run, shows progress, stops gracefully on Ctrl-C / SIGTERM, prints the summary; the exit code. */
+    static int runAndReport(RunSpec.Builder builder, Path outDir, boolean quiet) throws InterruptedException {
+        PrintStream err = System.err;
+        RunSpec spec;
+        try {
+            RunSpec draft = builder.build();
+            spec = builder.outDir(outDir != null ? outDir : Path.of("results", draft.runId()))
+                    .runId(draft.runId()).build();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return Main.EXIT_BAD_INPUT;
+        }
+        RunHandle handle;
+        try {
+            handle = Chorus.start(spec);
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return Main.EXIT_BAD_INPUT;
+        }
+        Thread hook = new Thread(() -> {
+            handle.stop();
+            try {
+                handle.await();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "chorus-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (!quiet) {
+            boolean tty = System.console() != null;
+            long[] lastPrinted = {0};
+            handle.onProgress(p -> {
+                if (tty) {
+                    err.print("\r" + p.line() + "   ");
+                } else if (p.elapsedMillis() - lastPrinted[0] >= 10_000) {
+                    lastPrinted[0] = p.elapsedMillis();
+                    err.println(p.line());
+                }
+            });
+        }
+        RunReport report = handle.await();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running and has waited for the same report.
+        }
+        if (!quiet && System.console() != null) {
+            err.println();
+        }
+        System.out.print(Summary.of(report));
+        System.out.flush();
+        return report.allPassed() ? 0 : Main.EXIT_FAILED;
+    }
+}

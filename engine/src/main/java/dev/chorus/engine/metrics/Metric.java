@@ -1,0 +1,28 @@
+package dev.chorus.engine.metrics;
+
+/**
+ * The latency metrics of CONTRACT §4, recorded in microseconds and reported in milliseconds.
+ *
+ * <ul>
+ *   <li>{@code http_setup}: the HTTP-first setup call.</li>
+ *   <li>{@code connect}: TCP connect start to connected.</li>
+ *   <li>{@code tls}: connected to TLS handshake done.</li>
+ *   <li>{@code ws_handshake}: TLS done to the WebSocket upgrade response.</li>
+ *   <li>{@code ready}: WebSocket open (init sent) to the agent's ready message.</li>
+ *   <li>{@code first_audio}: planned send time of a caller utterance's last frame to the arrival of the agent's first
+ *       audio message after it.</li>
+ *   <li>{@code turn}: the same start to the playback time of the agent's first speech sample.</li>
+ *   <li>{@code send_lag}: actual minus planned send time of each outbound audio frame.</li>
+ *   <li>{@code send_jitter}: |change of send lag| between consecutive frames of a call, i.e. how far each
+ *       inter-send gap strays from {@code chunk_ms}.</li>
+ * </ul>
+ */
+public enum Metric {
+    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER;
+
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.chorus.engine.pipeline;
+
+import dev.chorus.codecs.pcm.G711;
+import dev.chorus.codecs.pcm.Pcm16;
+import dev.chorus.codecs.template.InboundMessageScanner;
+import dev.chorus.codecs.template.InboundMessageScanner.ScanResult;
+import dev.chorus.engine.config.AudioEncoding;
+import dev.chorus.engine.session.ErrorClass;
+import dev.chorus.engine.session.NanoClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+/**
+ * Turns agent WebSocket frames into {@link AgentAudio}, {@link AgentMessage} or {@link AgentProblem}.
+ *
+ * <pre>
+ *  TextWebSocketFrame  --scan type/data/session id paths (jackson streaming, no tree)--+-- audio type --> AgentAudio
+ *                                                                                       +-- other -------> AgentMessage
+ *                                                                                       +-- not JSON ----> AgentProblem
+ *  BinaryWebSocketFrame --------------------- raw audio bytes ------------------------------------------> AgentAudio
+ * </pre>
+ *
+ * Audio bytes are decoded per {@code audio_encoding} (PCM16LE as is, μ-law/A-law expanded) and interleaved
+ * channels mixed to mono. Fragmented messages are joined by the {@code WebSocketFrameAggregator} above.
+ * Other frames (ping, pong, close) pass through. Not sharable: the scanner and the reused {@link AgentAudio} belong
+ * to one channel.
+ */
+public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
+    private final InboundMessageScanner scanner;
+    private final AudioEncoding encoding;
+    private final int channels;
+    private final NanoClock clock;
+    private final AgentAudio audio = new AgentAudio();
+
+    /**
+     * @param scanner  reads type, audio data, and the values {@code [session id, text]} in that order
+     * @param encoding how audio bytes are encoded ({@code audio_encoding})
+     * @param channels interleaved channels of inbound PCM ({@code receive_audio_channels})
+     */
+    public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, NanoClock clock) {
+        this.scanner = scanner;
+        this.encoding = encoding;
+        this.channels = channels;
+        this.clock = clock;
+    }
+
+    /** Releases text and binary frames it consumes; passes every other message on untouched. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof TextWebSocketFrame) {
+            TextWebSocketFrame frame = (TextWebSocketFrame) msg;
+            try {
+                readText(ctx, frame.content(), clock.nanoTime());
+            } finally {
+                frame.release();
+            }
+        } else if (msg instanceof BinaryWebSocketFrame) {
+            BinaryWebSocketFrame frame = (BinaryWebSocketFrame) msg;
+            try {
+                ByteBuf content = frame.content();
+                emitAudio(ctx, content, content.readerIndex(), content.readableBytes(), clock.nanoTime());
+            } finally {
+                frame.release();
+            }
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void readText(ChannelHandlerContext ctx, ByteBuf json, long arrivalNanos) {
+        int length = json.readableBytes();
+        ByteBuf raw = ctx.alloc().buffer(length * 3 / 4 + 4);
+        ScanResult result;
+        try {
+            result = scanner.scan(json, json.readerIndex(), length, raw);
+        } catch (RuntimeException e) {
+            raw.release();
+            ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_JSON, String.valueOf(e.getMessage()), arrivalNanos));
+            return;
+        }
+        switch (result.kind()) {
+            case AUDIO:
+                try {
+                    emitAudio(ctx, raw, raw.readerIndex(), raw.readableBytes(), arrivalNanos);
+                } finally {
+                    raw.release();
+                }
+                return;
+            case MESSAGE:
+                raw.release();
+                ctx.fireChannelRead(new AgentMessage(result.type(), result.value(0), result.value(1), arrivalNanos));
+                return;
+            case INVALID_AUDIO:
+                raw.release();
+                ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO, result.errorMessage(), arrivalNanos));
+                return;
+            default:
+                raw.release();
+                ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_JSON, result.errorMessage(), arrivalNanos));
+        }
+    }
+
+    /** Reads {@code length} encoded bytes at {@code index} of {@code in} (not released here) into new mono PCM. */
+    private void emitAudio(ChannelHandlerContext ctx, ByteBuf in, int index, int length, long arrivalNanos) {
+        ByteBuf pcm;
+        switch (encoding) {
+            case PCM:
+                if ((length & 1) != 0 || length % (2 * channels) != 0) {
+                    ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO,
+                            "PCM payload of " + length + " bytes is not whole 16-bit frames of " + channels
+                                    + " channel(s)", arrivalNanos));
+                    return;
+                }
+                pcm = ctx.alloc().buffer(length / channels);
+                if (channels == 1) {
+                    pcm.writeBytes(in, index, length);
+                } else {
+                    Pcm16.mixToMono(in.slice(index, length), channels, pcm);
+                }
+                break;
+            case ULAW:
+            case ALAW: {
+                ByteBuf wide = ctx.alloc().buffer(length * 2);
+                if (encoding == AudioEncoding.ULAW) {
+                    G711.decodeUlaw(in, index, length, wide);
+                } else {
+                    G711.decodeAlaw(in, index, length, wide);
+                }
+                if (channels == 1) {
+                    pcm = wide;
+                } else {
+                    pcm = ctx.alloc().buffer(wide.readableBytes() / channels);
+                    Pcm16.mixToMono(wide, channels, pcm);
+                    wide.release();
+                }
+                break;
+            }
+            default:
+                // MP3 decoding (JLayer, with decoder-delay compensation) is delivered with issue #3.
+                ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO,
+                        "audio_encoding " + encoding.wireName() + " is not decoded by this version", arrivalNanos));
+                return;
+        }
+        ctx.fireChannelRead(audio.set(pcm, arrivalNanos));
+    }
+}

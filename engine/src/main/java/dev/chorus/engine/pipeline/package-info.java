@@ -1,0 +1,8 @@
+/**
+ * The call's Netty pipeline, one handler per concern, reading top to bottom like the call flow; see
+ * {@link dev.chorus.engine.pipeline.PipelineNames} for the order.
+ *
+ * <p>Threading: every handler runs on its channel's event loop only; none is shareable unless annotated
+ * {@code @Sharable}. Messages passed between handlers are owned by the receiver, which releases them.
+ */
+package dev.chorus.engine.pipeline;

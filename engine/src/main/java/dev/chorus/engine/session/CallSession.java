@@ -1,0 +1,808 @@
+package dev.chorus.engine.session;
+
+import dev.chorus.codecs.template.JsonText;
+import dev.chorus.codecs.template.TemplateValues;
+import dev.chorus.codecs.vad.EnergySpeechDetector;
+import dev.chorus.codecs.vad.SpeechDetector;
+import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.metrics.RunMetrics;
+import dev.chorus.engine.pipeline.AgentAudio;
+import dev.chorus.engine.pipeline.AgentMessage;
+import dev.chorus.engine.pipeline.AgentProblem;
+import dev.chorus.engine.pipeline.CallerAudio;
+import dev.chorus.engine.pipeline.CallerMedia;
+import dev.chorus.engine.pipeline.SessionReady;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One simulated call: the state machine at the bottom of the call pipeline. It sends the init message when the
+ * WebSocket opens, runs the test case's script once the agent is ready — one outbound audio frame every
+ * {@code chunk_ms}, at absolute deadlines {@code start + k × chunk}, speech or silence like a live microphone —
+ * places agent audio on a simulated playback timeline with speech detection, measures, keeps the transcript, and
+ * hangs up with a close handshake.
+ *
+ * <pre>
+ *  frame k planned at t0 + k·chunk ──► CallerAudio (reused) ──► encoder ──► wire
+ *  agent audio ──► playback: starts at max(arrival, end of previous) ──► speech detector ──► turn, agent turn end
+ * </pre>
+ *
+ * Not thread-safe: confined to its channel's event loop. Ends exactly once, handing a {@link SessionResult} to its
+ * {@link Listener}.
+ */
+public final class CallSession extends ChannelDuplexHandler implements TemplateValues {
+    /** Receives the result of a call; called once, on the call's event loop; must not throw. */
+    @FunctionalInterface
+    public interface Listener {
+        void sessionEnded(SessionResult result);
+    }
+
+    static final long CLOSE_REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    static final long BARGE_IN_WAIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int PLAYBACK_RING = 32;
+
+    private final CompiledAgent agent;
+    private final PreparedTestCase plan;
+    private final String callId;
+    private final String runId;
+    private final long startNanos;
+    private final long startEpochMillis;
+    private final NanoClock clock;
+    private final RunMetrics metrics;
+    private final Listener listener;
+    private final long chunkNanos;
+    private final int receiveRateHz;
+    private final long quietNanos = TimeUnit.MILLISECONDS.toNanos(CompiledAgent.AGENT_TURN_END_QUIET_MILLIS);
+
+    private ChannelHandlerContext ctx;
+    private CallState state = CallState.CONNECTING;
+    private boolean finished;
+    private ErrorClass errorClass;
+    private String errorMessage;
+    private String sessionId;
+    private CallState failedInState;
+    private boolean stopRequested;
+    private boolean scriptDone;
+
+    // timings
+    private final Map<String, Double> timingsMillis = new LinkedHashMap<>();
+    private long tcpNanos;
+    private long tlsNanos;
+    private long wsNanos;
+
+    // pacing
+    private final Runnable tickTask = this::tick;
+    private final CallerAudio frame = new CallerAudio();
+    private Future<?> tickFuture;
+    private long streamStartNanos;
+    private long frameIndex;
+    private long nextFramePlannedNanos;
+    private long seq;
+    private long framesSent;
+    private long lateFrames;
+    private long lastLagNanos;
+    private Future<?> closeTimeout;
+    private Future<?> pinger;
+    private long lastPingNanos;
+    private long lastPongNanos;
+
+    // script
+    private int stepIndex;
+    private boolean stepStarted;
+    private long stepStartNanos;
+    private int utteranceFrame;
+    private long utteranceStartPlannedNanos;
+    private long lastUserFramePlannedNanos;
+    private boolean turnPending;
+    private boolean firstAudioPending;
+    private int agentTurnsSinceUtterance;
+
+    // agent audio and playback
+    private final SpeechDetector detector;
+    private final long[] ringFirstSample = new long[PLAYBACK_RING];
+    private final long[] ringPlayStartNanos = new long[PLAYBACK_RING];
+    private int ringCount;
+    private long playbackEndNanos;
+    private boolean agentTurnOpen;
+    private long agentTurnStartNanos;
+    private long lastSpeechEndNanos;
+    private String pendingAgentText;
+    private long agentAudioMessages;
+    private long agentAudioNanos;
+    private long underruns;
+
+    private final List<Double> turnMillis = new ArrayList<>(4);
+    private final List<Double> firstAudioMillis = new ArrayList<>(4);
+    private final EnumMap<ErrorClass, Integer> nonFatal = new EnumMap<>(ErrorClass.class);
+    private final List<TranscriptEntry> transcript = new ArrayList<>(32);
+
+    /**
+     * @param startNanos {@link NanoClock} time of TCP connect start: the zero of the call's transcript
+     */
+    public CallSession(CompiledAgent agent, PreparedTestCase plan, String callId, String runId, long startNanos,
+                       NanoClock clock, RunMetrics metrics, Listener listener) {
+        this.agent = agent;
+        this.plan = plan;
+        this.callId = callId;
+        this.runId = runId;
+        this.startNanos = startNanos;
+        this.startEpochMillis = System.currentTimeMillis();
+        this.clock = clock;
+        this.metrics = metrics;
+        this.listener = listener;
+        this.chunkNanos = agent.chunkNanos();
+        this.receiveRateHz = agent.config().receiveSampleRateHz();
+        this.detector = new EnergySpeechDetector(receiveRateHz);
+    }
+
+    public String callId() {
+        return callId;
+    }
+
+    public CallState state() {
+        return state;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    // ------------------------------------------------------------------ connection lifecycle
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (stopRequested) {
+            ctx.executor().execute(this::stop);
+        }
+    }
+
+    /**
+     * Ends the call early for a graceful run stop: a streaming call hangs up with a close handshake, an earlier one
+     * closes. The result is neither passed nor failed but stopped. Call on the channel's event loop.
+     */
+    public void stop() {
+        if (finished) {
+            return;
+        }
+        stopRequested = true;
+        if (ctx == null) {
+            return;
+        }
+        if (state == CallState.STREAMING) {
+            hangUp();
+        } else if (state != CallState.CLOSING) {
+            event(clock.nanoTime(), "stopped", "run stopped in state " + state.wireName());
+            finish();
+        }
+    }
+
+    /**
+     * The TCP connect failed before the pipeline saw the channel active. Call on the channel's event loop (the
+     * connect future's listener runs there).
+     */
+    public void connectFailed(Throwable cause) {
+        if (cause instanceof ConnectException) {
+            fail(ErrorClass.CONNECTION_REFUSED, "connection refused by " + endpointText() + ": " + cause.getMessage());
+        } else if (cause instanceof UnknownHostException) {
+            fail(ErrorClass.DNS_FAILURE, "cannot resolve host of " + endpointText() + ": " + cause.getMessage());
+        } else if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            fail(ErrorClass.HANDSHAKE_TIMEOUT, "TCP connect to " + endpointText() + " did not complete within "
+                    + agent.config().handshakeTimeoutMillis() + " ms");
+        } else {
+            fail(ErrorClass.CONNECTION_REFUSED, "cannot connect to " + endpointText() + ": " + cause);
+        }
+    }
+
+    private String endpointText() {
+        java.net.URI uri = agent.directEndpoint();
+        return uri == null ? "the agent" : uri.getHost() + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        tcpNanos = clock.nanoTime();
+        timing(Metric.CONNECT, "connect", tcpNanos - startNanos);
+        state = CallState.TLS;
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent) {
+            SslHandshakeCompletionEvent tls = (SslHandshakeCompletionEvent) evt;
+            if (tls.isSuccess()) {
+                tlsNanos = clock.nanoTime();
+                timing(Metric.TLS, "tls", tlsNanos - tcpNanos);
+                state = CallState.UPGRADING;
+            } else {
+                fail(ErrorClass.TLS_FAILURE, "TLS handshake with " + endpointText() + " failed: "
+                        + rootMessage(tls.cause()));
+            }
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            wsNanos = clock.nanoTime();
+            timing(Metric.WS_HANDSHAKE, "ws_handshake", wsNanos - tlsNanos);
+            state = CallState.AWAITING_READY;
+            sendInit();
+        } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            fail(ErrorClass.HANDSHAKE_TIMEOUT, "WebSocket upgrade not answered in time");
+        } else if (evt instanceof SessionReady) {
+            onReady((SessionReady) evt);
+        } else {
+            ReferenceCountUtil.release(evt);
+        }
+    }
+
+    private void sendInit() {
+        String init = agent.config().initializationJson();
+        if (init == null) {
+            return;
+        }
+        String text;
+        try {
+            text = TextTemplate.render(init, true, this);
+        } catch (IllegalArgumentException e) {
+            fail(ErrorClass.PROTOCOL_ERROR, "initialization_json: " + e.getMessage());
+            return;
+        }
+        ctx.writeAndFlush(new TextWebSocketFrame(text), ctx.voidPromise());
+        event(clock.nanoTime(), "init_sent", null);
+    }
+
+    private void onReady(SessionReady ready) {
+        if (state != CallState.AWAITING_READY) {
+            return;
+        }
+        sessionId = ready.sessionId();
+        if (ready.gated()) {
+            timing(Metric.READY, "ready", ready.readyNanos() - wsNanos);
+        }
+        event(ready.readyNanos(), "ready", sessionId);
+        state = CallState.STREAMING;
+        long now = clock.nanoTime();
+        streamStartNanos = now;
+        nextFramePlannedNanos = now;
+        long pingMillis = agent.config().pingIntervalMillis();
+        if (pingMillis > 0) {
+            pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        }
+        tick();
+    }
+
+    private void ping() {
+        if (lastPingNanos != 0 && lastPongNanos - lastPingNanos < 0) {
+            fail(ErrorClass.CONNECTION_LOST, "no pong within " + agent.config().pingIntervalMillis()
+                    + " ms of a ping");
+            return;
+        }
+        lastPingNanos = clock.nanoTime();
+        ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    /** Consumes (and releases) everything that reaches the bottom of the pipeline. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof AgentAudio) {
+            AgentAudio audio = (AgentAudio) msg;
+            ByteBuf pcm = audio.pcm();
+            try {
+                if (!finished) {
+                    onAgentAudio(pcm, audio.arrivalNanos());
+                }
+            } finally {
+                pcm.release();
+            }
+        } else if (msg instanceof AgentMessage) {
+            onAgentMessage((AgentMessage) msg);
+        } else if (msg instanceof AgentProblem) {
+            AgentProblem p = (AgentProblem) msg;
+            nonFatal.merge(p.errorClass(), 1, Integer::sum);
+            event(p.arrivalNanos(), p.errorClass().wireName(), p.message());
+        } else if (msg instanceof CloseWebSocketFrame) {
+            CloseWebSocketFrame close = (CloseWebSocketFrame) msg;
+            int status = close.statusCode();
+            String reason = close.reasonText();
+            close.release();
+            onClose(status, reason);
+        } else if (msg instanceof PongWebSocketFrame) {
+            ReferenceCountUtil.release(msg);
+            lastPongNanos = clock.nanoTime();
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onAgentMessage(AgentMessage m) {
+        if (m.text() != null) {
+            pendingAgentText = pendingAgentText == null ? m.text() : pendingAgentText + " " + m.text();
+        }
+        event(m.arrivalNanos(), "agent_message", m.type());
+    }
+
+    private void onClose(int status, String reason) {
+        if (state == CallState.CLOSING) {
+            event(clock.nanoTime(), "close_received", Integer.toString(status));
+            ctx.close();
+            return;
+        }
+        fail(ErrorClass.CONNECTION_LOST, "agent closed the WebSocket in state " + state.wireName()
+                + " (status " + status + (reason == null || reason.isEmpty() ? "" : ", reason '" + reason + "'") + ")");
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (state == CallState.CLOSING) {
+            finish();
+        } else {
+            fail(ErrorClass.CONNECTION_LOST, "connection closed by the agent in state " + state.wireName()
+                    + " without a WebSocket close");
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CallFailedException) {
+            CallFailedException f = (CallFailedException) cause;
+            fail(f.errorClass(), f.getMessage());
+        } else if (cause instanceof WebSocketClientHandshakeException) {
+            HttpResponse response = ((WebSocketClientHandshakeException) cause).response();
+            int status = response == null ? 0 : response.status().code();
+            if (status == 401 || status == 403) {
+                fail(ErrorClass.AUTHENTICATION_FAILED, "agent refused the WebSocket upgrade with HTTP " + status
+                        + "; check authorization_header");
+            } else {
+                fail(ErrorClass.PROTOCOL_ERROR, "WebSocket upgrade failed: " + cause.getMessage());
+            }
+        } else if (cause instanceof WebSocketHandshakeException) {
+            String message = String.valueOf(cause.getMessage());
+            fail(message.contains("timed out") ? ErrorClass.HANDSHAKE_TIMEOUT : ErrorClass.PROTOCOL_ERROR,
+                    "WebSocket upgrade failed: " + message);
+        } else if (cause instanceof CorruptedWebSocketFrameException) {
+            fail(ErrorClass.PROTOCOL_ERROR, "agent sent a malformed WebSocket frame: " + cause.getMessage());
+        } else if (hasCause(cause, SSLException.class)) {
+            fail(ErrorClass.TLS_FAILURE, "TLS with " + endpointText() + " failed: " + rootMessage(cause));
+        } else if (cause instanceof DecoderException) {
+            fail(ErrorClass.PROTOCOL_ERROR, "cannot decode what the agent sent: " + rootMessage(cause));
+        } else if (cause instanceof IOException) {
+            fail(ErrorClass.CONNECTION_LOST, "connection to the agent lost in state " + state.wireName() + ": "
+                    + cause.getMessage());
+        } else {
+            fail(ErrorClass.PROTOCOL_ERROR, "unexpected error in state " + state.wireName() + ": " + cause);
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    // ------------------------------------------------------------------ agent audio and the playback timeline
+
+    private void onAgentAudio(ByteBuf pcm, long arrivalNanos) {
+        int samples = pcm.readableBytes() / 2;
+        if (samples == 0) {
+            return;
+        }
+        long durationNanos = samples * 1_000_000_000L / receiveRateHz;
+        agentAudioMessages++;
+        agentAudioNanos += durationNanos;
+        metrics.agentAudio(durationNanos);
+        if (firstAudioPending) {
+            firstAudioPending = false;
+            long nanos = arrivalNanos - lastUserFramePlannedNanos;
+            metrics.record(Metric.FIRST_AUDIO, nanos);
+            firstAudioMillis.add(millis(nanos));
+        }
+        long playStart;
+        if (playbackEndNanos == 0 || arrivalNanos - playbackEndNanos >= 0) {
+            if (playbackEndNanos != 0 && detector.inSpeech() && agentTurnOpen) {
+                underruns++;
+                metrics.underrun();
+            }
+            playStart = arrivalNanos;
+        } else {
+            playStart = playbackEndNanos;
+        }
+        playbackEndNanos = playStart + durationNanos;
+        long firstSample = detector.samplesFed();
+        int slot = ringCount++ % PLAYBACK_RING;
+        ringFirstSample[slot] = firstSample;
+        ringPlayStartNanos[slot] = playStart;
+        long onset = detector.feed(pcm, pcm.readerIndex(), samples * 2);
+        if (onset >= 0) {
+            onAgentSpeechOnset(playTimeOf(onset));
+        }
+        if (detector.inSpeech()) {
+            lastSpeechEndNanos = playbackEndNanos;
+        } else if (detector.lastSpeechSample() >= firstSample) {
+            lastSpeechEndNanos = playTimeOf(detector.lastSpeechSample() + 1);
+        }
+    }
+
+    /** Playback time of an absolute detector sample index, from the ring of recent chunks. */
+    private long playTimeOf(long sample) {
+        int newest = ringCount - 1;
+        int oldest = Math.max(0, ringCount - PLAYBACK_RING);
+        for (int i = newest; i >= oldest; i--) {
+            int slot = i % PLAYBACK_RING;
+            if (ringFirstSample[slot] <= sample) {
+                return ringPlayStartNanos[slot] + (sample - ringFirstSample[slot]) * 1_000_000_000L / receiveRateHz;
+            }
+        }
+        return ringPlayStartNanos[oldest % PLAYBACK_RING];
+    }
+
+    private void onAgentSpeechOnset(long playNanos) {
+        if (agentTurnOpen) {
+            return;
+        }
+        agentTurnOpen = true;
+        agentTurnStartNanos = playNanos;
+        if (turnPending) {
+            turnPending = false;
+            long nanos = playNanos - lastUserFramePlannedNanos;
+            metrics.record(Metric.TURN, nanos);
+            turnMillis.add(millis(nanos));
+        }
+    }
+
+    /** Closes the agent's turn once its speech has been quiet long enough (checked every frame tick). */
+    private void checkAgentTurnEnd(long nowNanos) {
+        if (agentTurnOpen && nowNanos - lastSpeechEndNanos >= quietNanos) {
+            closeAgentTurn();
+        }
+    }
+
+    private void closeAgentTurn() {
+        agentTurnOpen = false;
+        agentTurnsSinceUtterance++;
+        transcript.add(new TranscriptEntry("agent", millisSinceStart(agentTurnStartNanos),
+                millisSinceStart(lastSpeechEndNanos), pendingAgentText, null));
+        pendingAgentText = null;
+        if (detector.inSpeech()) {
+            // The agent stopped sending mid-speech: start the next turn from a clean detector so its onset counts.
+            detector.reset();
+            ringCount = 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ pacing and the script
+
+    /**
+     * Sends every frame whose planned time has come ({@code t0 + k × chunk}), catching up after a stall instead of
+     * drifting, then sleeps until the next planned time.
+     */
+    private void tick() {
+        tickFuture = null;
+        if (state != CallState.STREAMING) {
+            return;
+        }
+        long now = clock.nanoTime();
+        boolean wrote = false;
+        while (state == CallState.STREAMING && nextFramePlannedNanos - now <= 0) {
+            long planned = nextFramePlannedNanos;
+            checkAgentTurnEnd(now);
+            if (runScript(planned, now)) {
+                wrote = true;
+                long lag = now - planned;
+                boolean late = lag >= chunkNanos;
+                framesSent++;
+                if (late) {
+                    lateFrames++;
+                }
+                metrics.frameSent(lag, framesSent == 1 ? -1 : Math.abs(lag - lastLagNanos), late, chunkNanos);
+                lastLagNanos = lag;
+            }
+            frameIndex++;
+            nextFramePlannedNanos = streamStartNanos + frameIndex * chunkNanos;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (state == CallState.STREAMING) {
+            tickFuture = ctx.executor().schedule(tickTask, nextFramePlannedNanos - clock.nanoTime(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Advances the script by one frame slot planned at {@code plannedNanos}; returns whether an audio frame was
+     * written. Steps that take no time (media, finished waits) run in the same slot.
+     */
+    private boolean runScript(long plannedNanos, long nowNanos) {
+        List<PreparedTestCase.Step> steps = plan.steps();
+        while (stepIndex < steps.size()) {
+            PreparedTestCase.Step step = steps.get(stepIndex);
+            if (!stepStarted) {
+                stepStarted = true;
+                stepStartNanos = plannedNanos;
+            }
+            if (step instanceof PreparedTestCase.Utterance) {
+                PreparedTestCase.Utterance u = (PreparedTestCase.Utterance) step;
+                if (utteranceFrame == 0 && u.bargeInAfterNanos() >= 0 && !bargeInDue(u, plannedNanos, nowNanos)) {
+                    return state == CallState.STREAMING && sendSilence();
+                }
+                if (utteranceFrame == 0) {
+                    utteranceStartPlannedNanos = plannedNanos;
+                }
+                int frameBytes = agent.frameBytes();
+                send(u.audio(), utteranceFrame * frameBytes, frameBytes);
+                if (++utteranceFrame == u.frames()) {
+                    lastUserFramePlannedNanos = plannedNanos;
+                    turnPending = true;
+                    firstAudioPending = true;
+                    agentTurnsSinceUtterance = 0;
+                    transcript.add(new TranscriptEntry("user", millisSinceStart(utteranceStartPlannedNanos),
+                            millisSinceStart(plannedNanos + chunkNanos), u.text(), null));
+                    nextStep();
+                }
+                return true;
+            } else if (step instanceof PreparedTestCase.WaitForAgent) {
+                if (agentTurnsSinceUtterance > 0 && !agentTurnOpen) {
+                    nextStep();
+                    continue;
+                }
+                long timeoutNanos = ((PreparedTestCase.WaitForAgent) step).timeoutNanos();
+                if (plannedNanos - stepStartNanos >= timeoutNanos) {
+                    fail(ErrorClass.NO_RESPONSE, "agent did not speak and finish its turn within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (wait_for_agent, step "
+                            + (stepIndex + 1) + ")");
+                    return false;
+                }
+                return sendSilence();
+            } else if (step instanceof PreparedTestCase.Pause) {
+                if (plannedNanos - stepStartNanos >= ((PreparedTestCase.Pause) step).nanos()) {
+                    nextStep();
+                    continue;
+                }
+                return sendSilence();
+            } else if (step instanceof PreparedTestCase.SendMedia) {
+                PreparedTestCase.SendMedia media = (PreparedTestCase.SendMedia) step;
+                ctx.write(new CallerMedia(media.bytes(), new MediaValues(media)), ctx.voidPromise());
+                event(nowNanos, "media_sent", media.name());
+                nextStep();
+            } else {
+                scriptDone = true;
+                hangUp();
+                return false;
+            }
+        }
+        scriptDone = true;
+        hangUp();
+        return false;
+    }
+
+    /** For a barge-in utterance: whether the agent has been speaking long enough for the caller to cut in. */
+    private boolean bargeInDue(PreparedTestCase.Utterance u, long plannedNanos, long nowNanos) {
+        if (agentTurnOpen && plannedNanos - agentTurnStartNanos >= u.bargeInAfterNanos()) {
+            // The caller interrupts: what the agent sent but has not "played" yet is flushed.
+            if (playbackEndNanos - nowNanos > 0) {
+                playbackEndNanos = nowNanos;
+            }
+            event(nowNanos, "barge_in", null);
+            return true;
+        }
+        if (plannedNanos - stepStartNanos >= BARGE_IN_WAIT_TIMEOUT_NANOS) {
+            fail(ErrorClass.NO_RESPONSE, "agent did not speak within "
+                    + TimeUnit.NANOSECONDS.toMillis(BARGE_IN_WAIT_TIMEOUT_NANOS) + " ms, so the caller could not barge in"
+                    + " (step " + (stepIndex + 1) + ")");
+        }
+        return false;
+    }
+
+    private void nextStep() {
+        stepIndex++;
+        stepStarted = false;
+        utteranceFrame = 0;
+    }
+
+    private boolean sendSilence() {
+        ByteBuf silence = agent.silenceFrame();
+        send(silence, 0, silence.capacity());
+        return true;
+    }
+
+    private void send(ByteBuf source, int index, int length) {
+        seq++;
+        ctx.write(frame.set(source, index, length, this), ctx.voidPromise());
+    }
+
+    private void hangUp() {
+        if (state != CallState.STREAMING) {
+            return;
+        }
+        state = CallState.CLOSING;
+        cancelTimers();
+        event(clock.nanoTime(), "hang_up", null);
+        ctx.writeAndFlush(new CloseWebSocketFrame(1000, "hang_up"), ctx.voidPromise());
+        closeTimeout = ctx.executor().schedule(() -> {
+            if (!finished) {
+                event(clock.nanoTime(), "close_timeout", "no close reply within "
+                        + TimeUnit.NANOSECONDS.toMillis(CLOSE_REPLY_TIMEOUT_NANOS) + " ms");
+                ctx.close();
+            }
+        }, CLOSE_REPLY_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------------ template values
+
+    /** Resolves the per-call placeholders; JSON-escapes strings that sit inside a JSON string. */
+    @Override
+    public boolean write(String name, boolean insideJsonString, ByteBuf out) {
+        switch (name) {
+            case "seq":
+                JsonText.writeLong(seq, out);
+                return true;
+            case "timestamp_ms":
+                JsonText.writeLong(System.currentTimeMillis(), out);
+                return true;
+            case "call_id":
+                return text(callId, insideJsonString, out);
+            case "run_id":
+                return text(runId, insideJsonString, out);
+            case "test_case_id":
+                return text(plan.id(), insideJsonString, out);
+            case "session_id":
+                return text(sessionId == null ? "" : sessionId, insideJsonString, out);
+            default:
+                return false;
+        }
+    }
+
+    static boolean text(String value, boolean insideJsonString, ByteBuf out) {
+        if (insideJsonString) {
+            JsonText.writeJsonEscaped(value, out);
+        } else {
+            out.writeCharSequence(value, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return true;
+    }
+
+    /** The media placeholders on top of the call's own. */
+    private final class MediaValues implements TemplateValues {
+        private final PreparedTestCase.SendMedia media;
+
+        MediaValues(PreparedTestCase.SendMedia media) {
+            this.media = media;
+        }
+
+        @Override
+        public boolean write(String name, boolean insideJsonString, ByteBuf out) {
+            switch (name) {
+                case "media_name":
+                    return text(media.name(), insideJsonString, out);
+                case "mime_type":
+                    return text(media.mimeType(), insideJsonString, out);
+                default:
+                    return CallSession.this.write(name, insideJsonString, out);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ending
+
+    private void fail(ErrorClass cls, String message) {
+        if (finished || state == CallState.FAILED) {
+            return;
+        }
+        errorClass = cls;
+        errorMessage = message;
+        CallState at = state;
+        failedInState = at;
+        state = CallState.FAILED;
+        event(clock.nanoTime(), "error", cls.wireName() + " in " + at.wireName() + ": " + message);
+        finish();
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (state != CallState.FAILED) {
+            state = CallState.DONE;
+        }
+        cancelTimers();
+        if (closeTimeout != null) {
+            closeTimeout.cancel(false);
+        }
+        if (agentTurnOpen) {
+            closeAgentTurn();
+        }
+        if (ctx != null && ctx.channel().isOpen()) {
+            ctx.close();
+        }
+        listener.sessionEnded(result());
+    }
+
+    private void cancelTimers() {
+        if (tickFuture != null) {
+            tickFuture.cancel(false);
+            tickFuture = null;
+        }
+        if (pinger != null) {
+            pinger.cancel(false);
+            pinger = null;
+        }
+    }
+
+    private SessionResult result() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("frames_sent", framesSent);
+        counters.put("late_frames", lateFrames);
+        counters.put("agent_audio_messages", agentAudioMessages);
+        counters.put("agent_audio_ms", TimeUnit.NANOSECONDS.toMillis(agentAudioNanos));
+        counters.put("underruns", underruns);
+        Map<String, Integer> errors = new LinkedHashMap<>();
+        for (Map.Entry<ErrorClass, Integer> e : nonFatal.entrySet()) {
+            errors.put(e.getKey().wireName(), e.getValue());
+        }
+        List<TranscriptEntry> ordered = new ArrayList<>(transcript);
+        ordered.sort((a, b) -> Double.compare(a.startMillis(), b.startMillis()));
+        boolean passed = errorClass == null && scriptDone;
+        return new SessionResult(callId, plan.id(), passed, errorClass, errorMessage,
+                errorClass == null ? state : failedInState, sessionId, startEpochMillis,
+                millis(clock.nanoTime() - startNanos), timingsMillis, turnMillis, firstAudioMillis, counters, errors,
+                ordered);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void timing(Metric metric, String name, long nanos) {
+        metrics.record(metric, nanos);
+        timingsMillis.put(name, millis(nanos));
+    }
+
+    private void event(long atNanos, String type, String text) {
+        transcript.add(TranscriptEntry.event(millisSinceStart(atNanos), type, text));
+    }
+
+    private double millisSinceStart(long nanos) {
+        return millis(nanos - startNanos);
+    }
+
+    static double millis(long nanos) {
+        return Math.round(nanos / 1000.0) / 1000.0;
+    }
+}

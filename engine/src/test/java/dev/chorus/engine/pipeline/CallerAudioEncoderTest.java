@@ -1,0 +1,119 @@
+package dev.chorus.engine.pipeline;
+
+import dev.chorus.codecs.template.JsonText;
+import dev.chorus.codecs.template.MessageTemplate;
+import dev.chorus.codecs.template.TemplateValues;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.junit.jupiter.api.Test;
+
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class CallerAudioEncoderTest {
+    private static final String DEFAULT_MEDIA =
+            "{\"type\": \"media\", \"name\": \"{{media_name}}\", \"mime_type\": \"{{mime_type}}\", \"data\": \"{{media_data}}\"}";
+
+    private static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 7 + 3);
+        }
+        return b;
+    }
+
+    private static final TemplateValues VALUES = (name, inside, out) -> {
+        switch (name) {
+            case "seq":
+                JsonText.writeLong(17, out);
+                return true;
+            case "call_id":
+                JsonText.writeJsonEscaped("c-\"1\"", out);
+                return true;
+            case "media_name":
+                JsonText.writeJsonEscaped("receipt.png", out);
+                return true;
+            case "mime_type":
+                JsonText.writeJsonEscaped("image/png", out);
+                return true;
+            default:
+                return false;
+        }
+    };
+
+    @Test
+    void writesTheDefaultTemplateWithBase64Audio() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
+                MessageTemplate.compile("{\"type\": \"audio_chunk\", \"data\": \"{{audio_data}}\"}", "audio_data"),
+                MessageTemplate.compile(DEFAULT_MEDIA, "media_data")));
+        byte[] source = bytes(2000);
+        ch.writeAndFlush(new CallerAudio().set(Unpooled.wrappedBuffer(source), 640, 640, VALUES));
+        TextWebSocketFrame frame = ch.readOutbound();
+        byte[] expected = java.util.Arrays.copyOfRange(source, 640, 1280);
+        assertThat(frame.text()).isEqualTo("{\"type\": \"audio_chunk\", \"data\": \""
+                + Base64.getEncoder().encodeToString(expected) + "\"}");
+        frame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void fillsOtherPlaceholdersEscaped() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
+                MessageTemplate.compile("{\"seq\": {{seq}}, \"call\": \"{{call_id}}\", \"audio\": \"{{audio_data}}\"}",
+                        "audio_data"), MessageTemplate.compile(DEFAULT_MEDIA, "media_data")));
+        ch.writeAndFlush(new CallerAudio().set(Unpooled.wrappedBuffer(new byte[] {1, 2, 3}), 0, 3, VALUES));
+        TextWebSocketFrame frame = ch.readOutbound();
+        assertThat(frame.text()).isEqualTo("{\"seq\": 17, \"call\": \"c-\\\"1\\\"\", \"audio\": \"AQID\"}");
+        frame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void sendsRawBinaryWhenTheTemplateIsOnlyThePlaceholder() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
+                MessageTemplate.compile("{{audio_data}}", "audio_data"),
+                MessageTemplate.compile("{{media_data}}", "media_data")));
+        byte[] source = bytes(1000);
+        ch.writeAndFlush(new CallerAudio().set(Unpooled.wrappedBuffer(source), 100, 320, VALUES));
+        BinaryWebSocketFrame frame = ch.readOutbound();
+        assertThat(ByteBufUtil.getBytes(frame.content())).isEqualTo(java.util.Arrays.copyOfRange(source, 100, 420));
+        frame.release();
+        byte[] media = bytes(3 * 1024 * 1024);
+        ch.writeAndFlush(new CallerMedia(Unpooled.wrappedBuffer(media), VALUES));
+        BinaryWebSocketFrame mediaFrame = ch.readOutbound();
+        assertThat(ByteBufUtil.getBytes(mediaFrame.content())).isEqualTo(media);
+        mediaFrame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void sendsMediaThroughItsTemplate() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
+                MessageTemplate.compile("{{audio_data}}", "audio_data"),
+                MessageTemplate.compile(DEFAULT_MEDIA, "media_data")));
+        byte[] media = bytes(5000);
+        ch.writeAndFlush(new CallerMedia(Unpooled.wrappedBuffer(media), VALUES));
+        TextWebSocketFrame frame = ch.readOutbound();
+        assertThat(frame.text()).isEqualTo("{\"type\": \"media\", \"name\": \"receipt.png\", \"mime_type\": "
+                + "\"image/png\", \"data\": \"" + Base64.getEncoder().encodeToString(media) + "\"}");
+        frame.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void passesOtherWritesThrough() {
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
+                MessageTemplate.compile("{{audio_data}}", "audio_data"),
+                MessageTemplate.compile("{{media_data}}", "media_data")));
+        ch.writeAndFlush(new TextWebSocketFrame("{\"init\":true}"));
+        TextWebSocketFrame frame = ch.readOutbound();
+        assertThat(frame.text()).isEqualTo("{\"init\":true}");
+        frame.release();
+        assertFalse(ch.finish());
+    }
+}

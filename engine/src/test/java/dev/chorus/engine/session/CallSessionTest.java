@@ -1,0 +1,207 @@
+package dev.chorus.engine.session;
+
+import dev.chorus.codecs.pcm.SpeechLikeSignal;
+import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.metrics.RunMetrics;
+import dev.chorus.engine.pipeline.AgentAudio;
+import dev.chorus.engine.pipeline.CallerAudio;
+import dev.chorus.engine.pipeline.SessionReady;
+import dev.chorus.engine.testing.Fixtures;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The call state machine on an EmbeddedChannel with an injected clock: pacing, script, metrics. */
+class CallSessionTest {
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong now = new AtomicLong(5_000 * MS);
+    private final RunMetrics metrics = new RunMetrics();
+    private final List<SessionResult> results = new ArrayList<>();
+    private EmbeddedChannel ch;
+
+    private CallSession open(String agentExtra, String script) throws Exception {
+        CompiledAgent agent = CompiledAgent.compile(Fixtures.agent("wss://agent.example/ws", agentExtra, dir));
+        PreparedTestCase plan = PreparedTestCase.prepare(Fixtures.tests("case-1", script, dir).testCases().get(0),
+                agent, new HashMap<>());
+        CallSession session = new CallSession(agent, plan, "call-1", "run-1", now.get(), now::get, metrics,
+                results::add);
+        ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(session);
+        return session;
+    }
+
+    private void advance(long nanos) {
+        now.addAndGet(nanos);
+        ch.advanceTimeBy(nanos, TimeUnit.NANOSECONDS);
+        ch.runScheduledPendingTasks();
+    }
+
+    private void openWebSocketAndReady() {
+        ch.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        ch.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        ch.pipeline().fireUserEventTriggered(new SessionReady("s-9", now.get(), true));
+    }
+
+    private int drainAudioFrames() {
+        int n = 0;
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            if (o instanceof CallerAudio) {
+                n++;
+            } else {
+                io.netty.util.ReferenceCountUtil.release(o);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void sendsTheInitMessageWithPlaceholdersWhenTheWebSocketOpens() throws Exception {
+        open("\"initialization_json\": {\"action\": \"start\", \"call\": \"{{call_id}}\", \"case\": \"{{test_case_id}}\"}",
+                "[{\"pause_ms\": 100}, {\"hang_up\": true}]");
+        ch.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        ch.pipeline().fireUserEventTriggered(ClientHandshakeStateEvent.HANDSHAKE_COMPLETE);
+        TextWebSocketFrame init = ch.readOutbound();
+        assertThat(init.text()).isEqualTo("{\"action\":\"start\",\"call\":\"call-1\",\"case\":\"case-1\"}");
+        init.release();
+        assertThat((Object) ch.readOutbound()).as("no audio before ready").isNull();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void pacesFramesAtAbsoluteDeadlinesWithoutDrift() throws Exception {
+        open("", "[{\"pause_ms\": 30000}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        int frames = drainAudioFrames();
+        assertThat(frames).as("frame 0 goes at once").isEqualTo(1);
+        java.util.Random random = new java.util.Random(7);
+        long elapsed = 0;
+        for (int i = 0; i < 1000; i++) {
+            // Wake-ups arrive late by up to 3 ms; the schedule must not drift.
+            long step = 20 * MS + (random.nextInt(3) == 0 ? random.nextInt(3 * MS) : 0);
+            advance(step);
+            elapsed += step;
+            frames += drainAudioFrames();
+            assertThat(frames).isEqualTo((int) (elapsed / (20 * MS)) + 1);
+        }
+        assertThat(metrics.lateFrames()).isZero();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void catchesUpAfterAStallAndCountsLateFrames() throws Exception {
+        open("", "[{\"pause_ms\": 1000}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        drainAudioFrames();
+        now.addAndGet(100 * MS);
+        ch.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drainAudioFrames()).as("frames 1..5 in one wake-up").isEqualTo(5);
+        assertThat(metrics.lateFrames()).as("frames 1..4 were a whole period late").isEqualTo(4);
+        metrics.sample();
+        assertThat(metrics.total(Metric.SEND_LAG).getMaxValue()).isBetween(79_000L, 81_000L);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void measuresTurnFromThePlannedLastFrameToAgentSpeechPlayback() throws Exception {
+        open("\"receive_sample_rate_hertz\": 16000",
+                "[{\"say\": \"Hello there.\"}, {\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        // "Hello there." is synthesised as 720 ms: 36 frames, the last planned at 700 ms.
+        long t0 = now.get();
+        for (int i = 0; i < 36; i++) {
+            if (i > 0) {
+                advance(20 * MS);
+            }
+        }
+        drainAudioFrames();
+        long lastFramePlanned = t0 + 700 * MS;
+        assertThat(now.get()).isEqualTo(lastFramePlanned);
+        // The agent answers 300 ms later: 100 ms of silence and then speech, in one burst.
+        advance(300 * MS);
+        short[] speech = SpeechLikeSignal.generate(16000, 1000, 3);
+        ByteBuf burst = Unpooled.buffer();
+        burst.writeZero(1600 * 2);
+        for (short s : speech) {
+            burst.writeShortLE(s);
+        }
+        ch.writeInbound(AgentAudio.of(burst, now.get()));
+        // Speech plays from +400 ms to +1400 ms; 700 ms of quiet later the turn is over and the caller hangs up.
+        for (int i = 0; i < 100 && results.isEmpty(); i++) {
+            advance(20 * MS);
+            Object o;
+            while ((o = ch.readOutbound()) != null) {
+                if (o instanceof CloseWebSocketFrame) {
+                    assertThat(((CloseWebSocketFrame) o).statusCode()).isEqualTo(1000);
+                    ((CloseWebSocketFrame) o).release();
+                    ch.writeInbound(new CloseWebSocketFrame(1000, "bye"));
+                } else {
+                    io.netty.util.ReferenceCountUtil.release(o);
+                }
+            }
+        }
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.passed()).isTrue();
+            assertThat(r.sessionId()).isEqualTo("s-9");
+            assertThat(r.firstAudioMillis()).singleElement().satisfies(v -> assertThat(v).isCloseTo(300.0, within(0.01)));
+            assertThat(r.turnMillis()).singleElement().satisfies(v -> assertThat(v).isCloseTo(400.0, within(3.0)));
+            assertThat(r.transcript()).extracting(TranscriptEntry::role).contains("user", "agent");
+            TranscriptEntry agentTurn = r.transcript().stream().filter(e -> e.role().equals("agent")).findFirst()
+                    .orElseThrow();
+            assertThat(agentTurn.endMillis() - agentTurn.startMillis()).isCloseTo(1000.0, within(40.0));
+        });
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void failsWithNoResponseWhenTheAgentStaysSilent() throws Exception {
+        open("", "[{\"say\": \"Anyone there?\"}, {\"wait_for_agent\": {\"timeout_seconds\": 1}}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        for (int i = 0; i < 200 && results.isEmpty(); i++) {
+            advance(20 * MS);
+            drainAudioFrames();
+        }
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.passed()).isFalse();
+            assertThat(r.errorClass()).isEqualTo(ErrorClass.NO_RESPONSE);
+            assertThat(r.finalState()).isEqualTo(CallState.STREAMING);
+        });
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void treatsAnAgentCloseMidCallAsConnectionLost() throws Exception {
+        open("", "[{\"pause_ms\": 5000}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        advance(100 * MS);
+        ch.writeInbound(new CloseWebSocketFrame(1001, "going away"));
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.errorClass()).isEqualTo(ErrorClass.CONNECTION_LOST);
+            assertThat(r.errorMessage()).contains("1001").contains("going away");
+        });
+        ch.finishAndReleaseAll();
+    }
+}
