@@ -1,0 +1,98 @@
+package dev.chorus.codecs.template;
+
+import dev.chorus.codecs.template.InboundMessageScanner.Kind;
+import dev.chorus.codecs.template.InboundMessageScanner.ScanResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InboundMessageScannerTest {
+    private final ByteBuf audio = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+    private ByteBuf json;
+
+    @AfterEach
+    void release() {
+        audio.release();
+        if (json != null) {
+            json.release();
+        }
+    }
+
+    private ScanResult scan(InboundMessageScanner scanner, String text, boolean direct) {
+        if (json != null) {
+            json.release();
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        json = direct ? PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes)
+                : Unpooled.wrappedBuffer(bytes);
+        return scanner.scan(json, json.readerIndex(), json.readableBytes(), audio);
+    }
+
+    private static InboundMessageScanner scanner(String type, String data) {
+        return new InboundMessageScanner(DotPath.parse(type), "audio_chunk", DotPath.parse(data),
+                List.of(DotPath.parse("session_id"), DotPath.parse("text")));
+    }
+
+    @Test
+    void decodesTopLevelAudioInAnyFieldOrder() {
+        byte[] pcm = {1, 2, 3, 4, 5};
+        String b64 = Base64.getEncoder().encodeToString(pcm);
+        InboundMessageScanner s = scanner("type", "data");
+        for (String text : new String[] {"{\"type\":\"audio_chunk\",\"data\":\"" + b64 + "\"}",
+            "{\"data\":\"" + b64 + "\",\"extra\":{\"a\":[1,2,{\"b\":3}]},\"type\":\"audio_chunk\"}"}) {
+            for (boolean direct : new boolean[] {false, true}) {
+                audio.clear();
+                ScanResult r = scan(s, text, direct);
+                assertThat(r.kind()).isEqualTo(Kind.AUDIO);
+                assertThat(r.audioBytes()).isEqualTo(5);
+                assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(pcm);
+            }
+        }
+    }
+
+    @Test
+    void decodesNestedAndArrayPaths() {
+        byte[] pcm = new byte[3000];
+        new java.util.Random(3).nextBytes(pcm);
+        String b64 = Base64.getEncoder().encodeToString(pcm);
+        InboundMessageScanner s = scanner("serverContent.kind", "serverContent.parts.1.inlineData.data");
+        ScanResult r = scan(s, "{\"serverContent\":{\"kind\":\"audio_chunk\",\"parts\":[{\"text\":\"hi\"},"
+                + "{\"inlineData\":{\"mimeType\":\"audio/pcm\",\"data\":\"" + b64 + "\"}}]}}", true);
+        assertThat(r.kind()).isEqualTo(Kind.AUDIO);
+        assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(pcm);
+    }
+
+    @Test
+    void rollsBackTentativeAudioOfOtherMessages() {
+        InboundMessageScanner s = scanner("type", "data");
+        ScanResult r = scan(s, "{\"data\":\"AQID\",\"type\":\"transcript\",\"text\":\"Hello\",\"session_id\":7}", false);
+        assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(r.type()).isEqualTo("transcript");
+        assertThat(r.value(0)).isEqualTo("7");
+        assertThat(r.value(1)).isEqualTo("Hello");
+        assertThat(audio.writerIndex()).isZero();
+    }
+
+    @Test
+    void reportsInvalidJsonAndInvalidAudio() {
+        InboundMessageScanner s = scanner("type", "data");
+        assertThat(scan(s, "{not json", false).kind()).isEqualTo(Kind.INVALID_JSON);
+        assertThat(scan(s, "{\"type\":\"x\"} trailing", false).kind()).isEqualTo(Kind.INVALID_JSON);
+        assertThat(scan(s, "{\"type\":\"audio_chunk\",\"data\":\"*bad*\"}", false).kind()).isEqualTo(Kind.INVALID_AUDIO);
+        assertThat(scan(s, "{\"type\":\"audio_chunk\",\"data\":42}", false).kind()).isEqualTo(Kind.INVALID_AUDIO);
+        assertThat(scan(s, "{\"type\":\"audio_chunk\"}", false).kind()).isEqualTo(Kind.INVALID_AUDIO);
+        assertThat(audio.writerIndex()).isZero();
+        ScanResult r = scan(s, "[1,2]", false);
+        assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(r.type()).isNull();
+    }
+}
