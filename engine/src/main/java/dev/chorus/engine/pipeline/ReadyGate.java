@@ -117,7 +117,10 @@ public final class ReadyGate extends ChannelDuplexHandler {
     private void open(ChannelHandlerContext ctx, SessionReady ready) {
         done = true;
         timeout.cancel(false);
-        held.removeAndWriteAll();
+        if (!held.isEmpty()) {
+            held.removeAndWriteAll();
+            ctx.flush();
+        }
         ctx.pipeline().remove(this);
         ctx.fireUserEventTriggered(ready);
     }
