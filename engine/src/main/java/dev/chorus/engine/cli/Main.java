@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code chorus}: the command line entry point. */
 @Command(name = "chorus", mixinStandardHelpOptions = true, version = "chorus 0.1.0",
         description = "Simulated callers for voice AI agents over WebSocket: load tests, benchmarks, CI gates.",
-        subcommands = {RunCommand.class, ValidateCommand.class,  
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, AgentCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: configuration, arguments, files. */

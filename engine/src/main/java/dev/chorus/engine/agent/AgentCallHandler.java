@@ -1,0 +1,227 @@
+package dev.chorus.engine.agent;
+
+import dev.chorus.codecs.template.DotPath;
+import dev.chorus.codecs.template.InboundMessageScanner;
+import dev.chorus.codecs.template.InboundMessageScanner.ScanResult;
+import dev.chorus.codecs.vad.EnergySpeechDetector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One call on the reference agent: sends the ready message, reads caller audio (JSON base64 or binary PCM), finds
+ * each utterance's end by speech detection, and replies {@code replyDelayMillis} after the arrival of the caller's
+ * last speech with a speech-like clip paced in real time at absolute deadlines; a new utterance cuts a reply short
+ * (barge-in). Misbehaves as its {@link AgentBehavior} says. Not sharable: runs on its channel's event loop only.
+ */
+final class AgentCallHandler extends ChannelInboundHandlerAdapter {
+    private static final AtomicLong SESSIONS = new AtomicLong();
+    private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(ReplyAudio.FRAME_MILLIS);
+
+    private final ReferenceAgentOptions options;
+    private final AgentObservations observations;
+    private final InboundMessageScanner scanner = new InboundMessageScanner(DotPath.parse("type"), "audio_chunk",
+            DotPath.parse("data"), List.of());
+    private final EnergySpeechDetector detector;
+    private final long silenceSamples;
+    private final byte[][] reply;
+    private ChannelHandlerContext ctx;
+    private ObservedCall call;
+    private AgentBehavior behavior = AgentBehavior.NORMAL;
+    private boolean inUtterance;
+    private long lastSpeechSample = -1;
+    private long lastSpeechArrivalNanos;
+    private boolean frozenOnce;
+    private int replies;
+    private Future<?> replyTask;
+    private long replyStartNanos;
+    private int replyFrame = -1;
+    private final Runnable sendDue = this::sendDueFrames;
+
+    AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
+        this.options = options;
+        this.observations = observations;
+        this.detector = new EnergySpeechDetector(options.receiveSampleRateHz());
+        this.silenceSamples = options.receiveSampleRateHz() * options.endOfSpeechSilenceMillis() / 1000;
+        this.reply = ReplyAudio.frames(options.sendSampleRateHz(), options.replyDurationMillis(),
+                options.binaryAudio());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            WebSocketServerProtocolHandler.HandshakeComplete hc = (WebSocketServerProtocolHandler.HandshakeComplete) evt;
+            AgentBehavior chosen = ctx.channel().attr(UpgradeGuard.BEHAVIOR).get();
+            behavior = chosen == null ? options.behavior() : chosen;
+            String sessionId = "ref-" + SESSIONS.incrementAndGet();
+            call = observations.newCall();
+            call.upgraded(hc.requestUri(), hc.requestHeaders(), sessionId);
+            onOpen(sessionId);
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    private void onOpen(String sessionId) {
+        if (!options.readyMessageType().isEmpty() && behavior != AgentBehavior.NO_READY) {
+            String ready = behavior == AgentBehavior.READY_WITHOUT_SESSION_ID
+                    ? "{\"type\":\"" + options.readyMessageType() + "\"}"
+                    : "{\"type\":\"" + options.readyMessageType() + "\",\"session_id\":\"" + sessionId + "\"}";
+            ctx.write(new TextWebSocketFrame(ready));
+        }
+        if (behavior == AgentBehavior.INVALID_JSON) {
+            ctx.write(new TextWebSocketFrame("{not json"));
+        }
+        ctx.flush();
+        if (behavior == AgentBehavior.CLOSE_MID_CALL) {
+            ctx.executor().schedule(() -> {
+                ctx.channel().close();
+            }, options.closeAfterMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Consumes and releases every WebSocket frame. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        long arrival = System.nanoTime();
+        try {
+            if (call == null) {
+                return;
+            }
+            if (msg instanceof TextWebSocketFrame) {
+                ByteBuf content = ((TextWebSocketFrame) msg).content();
+                ByteBuf pcm = ctx.alloc().buffer(content.readableBytes() * 3 / 4 + 4);
+                try {
+                    ScanResult r = scanner.scan(content, content.readerIndex(), content.readableBytes(), pcm);
+                    if (r.kind() == InboundMessageScanner.Kind.AUDIO) {
+                        audio(pcm, arrival, false);
+                    } else {
+                        call.text(content.toString(StandardCharsets.UTF_8));
+                    }
+                } finally {
+                    pcm.release();
+                }
+            } else if (msg instanceof BinaryWebSocketFrame) {
+                audio(((BinaryWebSocketFrame) msg).content(), arrival, true);
+            } else if (msg instanceof CloseWebSocketFrame) {
+                int status = ((CloseWebSocketFrame) msg).statusCode();
+                call.closeStatus(status);
+                stopReply();
+                ctx.writeAndFlush(new CloseWebSocketFrame(status == -1 ? 1000 : status, "bye"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        stopReply();
+        if (call != null) {
+            call.closed();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** Caller audio: {@code pcm}'s readable bytes (not released here). */
+    private void audio(ByteBuf pcm, long arrivalNanos, boolean binary) {
+        int bytes = pcm.readableBytes() & ~1;
+        byte[] copy = null;
+        if (options.recordAudio()) {
+            copy = new byte[bytes];
+            pcm.getBytes(pcm.readerIndex(), copy);
+        }
+        call.audio(new InboundFrame(arrivalNanos, bytes, binary), copy, 0, bytes);
+        long onset = detector.feed(pcm, pcm.readerIndex(), bytes);
+        if (onset >= 0) {
+            inUtterance = true;
+            stopReply();
+        }
+        if (detector.lastSpeechSample() != lastSpeechSample) {
+            lastSpeechSample = detector.lastSpeechSample();
+            lastSpeechArrivalNanos = arrivalNanos;
+        }
+        if (inUtterance && !detector.inSpeech() && detector.samplesFed() - lastSpeechSample >= silenceSamples) {
+            inUtterance = false;
+            call.utterance();
+            long replyAt = lastSpeechArrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.replyDelayMillis());
+            if (behavior == AgentBehavior.FREEZE && !frozenOnce) {
+                frozenOnce = true;
+                ctx.channel().config().setAutoRead(false);
+                long freezeNanos = TimeUnit.MILLISECONDS.toNanos(options.freezeMillis());
+                ctx.executor().schedule(() -> {
+                    ctx.channel().config().setAutoRead(true);
+                }, freezeNanos, TimeUnit.NANOSECONDS);
+                replyAt = Math.max(replyAt, System.nanoTime() + freezeNanos);
+            }
+            scheduleReply(replyAt);
+        }
+    }
+
+    private void scheduleReply(long atNanos) {
+        stopReply();
+        long delay = Math.max(0, atNanos - System.nanoTime());
+        replyTask = ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void startReply() {
+        replies++;
+        call.reply();
+        ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"Reply " + replies + "\"}"));
+        replyStartNanos = System.nanoTime();
+        replyFrame = 0;
+        sendDueFrames();
+    }
+
+    /** Sends every reply frame whose time (start + k × 20 ms) has come, then sleeps until the next. */
+    private void sendDueFrames() {
+        if (replyFrame < 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        while (replyFrame < reply.length && replyStartNanos + replyFrame * FRAME_NANOS - now <= 0) {
+            ByteBuf bytes = Unpooled.wrappedBuffer(reply[replyFrame++]);
+            ctx.write(options.binaryAudio() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
+        }
+        ctx.flush();
+        if (replyFrame < reply.length) {
+            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + replyFrame * FRAME_NANOS - now,
+                    TimeUnit.NANOSECONDS);
+        } else {
+            replyFrame = -1;
+            replyTask = null;
+        }
+    }
+
+    private void stopReply() {
+        if (replyTask != null) {
+            replyTask.cancel(false);
+            replyTask = null;
+        }
+        replyFrame = -1;
+    }
+}

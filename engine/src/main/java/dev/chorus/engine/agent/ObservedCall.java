@@ -1,0 +1,113 @@
+package dev.chorus.engine.agent;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** What the reference agent saw of one WebSocket call. Thread-safe: written by one event loop, read by tests. */
+public final class ObservedCall {
+    static final int MAX_FRAMES = 100_000;
+
+    private volatile String requestUri;
+    private volatile HttpHeaders requestHeaders = new DefaultHttpHeaders();
+    private volatile String sessionId;
+    private volatile String initializationJson;
+    private final List<String> textMessages = new ArrayList<>();
+    private final List<InboundFrame> audioFrames = new ArrayList<>();
+    private final ByteArrayOutputStream callerAudio = new ByteArrayOutputStream();
+    private volatile int utterances;
+    private volatile int replies;
+    private volatile int closeStatus = -1;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    void upgraded(String uri, HttpHeaders headers, String sessionId) {
+        this.requestUri = uri;
+        this.requestHeaders = new DefaultHttpHeaders().add(headers);
+        this.sessionId = sessionId;
+    }
+
+    synchronized void text(String text) {
+        if (initializationJson == null) {
+            initializationJson = text;
+        }
+        textMessages.add(text);
+    }
+
+    synchronized void audio(InboundFrame frame, byte[] pcm, int offset, int length) {
+        if (audioFrames.size() < MAX_FRAMES) {
+            audioFrames.add(frame);
+        }
+        if (pcm != null) {
+            callerAudio.write(pcm, offset, length);
+        }
+    }
+
+    void utterance() {
+        utterances++;
+    }
+
+    void reply() {
+        replies++;
+    }
+
+    void closeStatus(int status) {
+        closeStatus = status;
+    }
+
+    void closed() {
+        closed.countDown();
+    }
+
+    public String requestUri() {
+        return requestUri;
+    }
+
+    /** The upgrade request's headers (a copy). */
+    public HttpHeaders requestHeaders() {
+        return requestHeaders;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** The first text frame that was not audio, or null. */
+    public String initializationJson() {
+        return initializationJson;
+    }
+
+    public synchronized List<String> textMessages() {
+        return new ArrayList<>(textMessages);
+    }
+
+    public synchronized List<InboundFrame> audioFrames() {
+        return new ArrayList<>(audioFrames);
+    }
+
+    /** Decoded caller PCM16LE, when the agent records audio. */
+    public synchronized byte[] callerAudio() {
+        return callerAudio.toByteArray();
+    }
+
+    public int utterancesDetected() {
+        return utterances;
+    }
+
+    public int repliesSent() {
+        return replies;
+    }
+
+    /** Close status from the caller, or -1. */
+    public int closeStatusReceived() {
+        return closeStatus;
+    }
+
+    public boolean awaitClosed(long timeoutMillis) throws InterruptedException {
+        return closed.await(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.chorus.engine.agent;
+
+import java.nio.file.Path;
+
+/** How to run the reference agent; defaults on each accessor. Immutable; build with {@link #builder()}. */
+public final class ReferenceAgentOptions {
+    private final String host;
+    private final int port;
+    private final String path;
+    private final String requiredAuthHeader;
+    private final String requiredAuthValue;
+    private final long replyDelayMillis;
+    private final long replyDurationMillis;
+    private final long endOfSpeechSilenceMillis;
+    private final int receiveSampleRateHz;
+    private final int sendSampleRateHz;
+    private final String readyMessageType;
+    private final AgentBehavior behavior;
+    private final long closeAfterMillis;
+    private final long freezeMillis;
+    private final boolean binaryAudio;
+    private final boolean recordAudio;
+    private final Path caPemFile;
+    private final int ioThreads;
+
+    private ReferenceAgentOptions(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.path = b.path;
+        this.requiredAuthHeader = b.requiredAuthHeader;
+        this.requiredAuthValue = b.requiredAuthValue;
+        this.replyDelayMillis = b.replyDelayMillis;
+        this.replyDurationMillis = b.replyDurationMillis;
+        this.endOfSpeechSilenceMillis = b.endOfSpeechSilenceMillis;
+        this.receiveSampleRateHz = b.receiveSampleRateHz;
+        this.sendSampleRateHz = b.sendSampleRateHz;
+        this.readyMessageType = b.readyMessageType;
+        this.behavior = b.behavior;
+        this.closeAfterMillis = b.closeAfterMillis;
+        this.freezeMillis = b.freezeMillis;
+        this.binaryAudio = b.binaryAudio;
+        this.recordAudio = b.recordAudio;
+        this.caPemFile = b.caPemFile;
+        this.ioThreads = b.ioThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Default 127.0.0.1. */
+    public String host() {
+        return host;
+    }
+
+    /** Default 0: any free port. */
+    public int port() {
+        return port;
+    }
+
+    /** Default /agent. */
+    public String path() {
+        return path;
+    }
+
+    /** Header the upgrade must carry, or null (default) for none. */
+    public String requiredAuthHeader() {
+        return requiredAuthHeader;
+    }
+
+    public String requiredAuthValue() {
+        return requiredAuthValue;
+    }
+
+    /** From the arrival of the caller's last speech to the first reply chunk; default 300 ms. */
+    public long replyDelayMillis() {
+        return replyDelayMillis;
+    }
+
+    /** Default 1200 ms. */
+    public long replyDurationMillis() {
+        return replyDurationMillis;
+    }
+
+    /** Caller silence that ends an utterance; default 200 ms. */
+    public long endOfSpeechSilenceMillis() {
+        return endOfSpeechSilenceMillis;
+    }
+
+    /** Rate of caller audio; default 16000 Hz. */
+    public int receiveSampleRateHz() {
+        return receiveSampleRateHz;
+    }
+
+    /** Rate of the replies; default 48000 Hz. */
+    public int sendSampleRateHz() {
+        return sendSampleRateHz;
+    }
+
+    /** Default "session_ready"; empty sends no ready message. */
+    public String readyMessageType() {
+        return readyMessageType;
+    }
+
+    /** Default NORMAL; a call can override it with the {@link ReferenceAgent#BEHAVIOR_HEADER} header. */
+    public AgentBehavior behavior() {
+        return behavior;
+    }
+
+    /** CLOSE_MID_CALL: after ready; default 500 ms. */
+    public long closeAfterMillis() {
+        return closeAfterMillis;
+    }
+
+    /** FREEZE: default 2000 ms. */
+    public long freezeMillis() {
+        return freezeMillis;
+    }
+
+    /** Replies as raw PCM binary frames instead of JSON; default false. */
+    public boolean binaryAudio() {
+        return binaryAudio;
+    }
+
+    /** Keep each call's caller audio for tests; default false. */
+    public boolean recordAudio() {
+        return recordAudio;
+    }
+
+    /** Where to write the CA PEM; default a temporary file. */
+    public Path caPemFile() {
+        return caPemFile;
+    }
+
+    /** Default 1. */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private String path = "/agent";
+        private String requiredAuthHeader;
+        private String requiredAuthValue;
+        private long replyDelayMillis = 300;
+        private long replyDurationMillis = 1200;
+        private long endOfSpeechSilenceMillis = 200;
+        private int receiveSampleRateHz = 16000;
+        private int sendSampleRateHz = 48000;
+        private String readyMessageType = "session_ready";
+        private AgentBehavior behavior = AgentBehavior.NORMAL;
+        private long closeAfterMillis = 500;
+        private long freezeMillis = 2000;
+        private boolean binaryAudio;
+        private boolean recordAudio;
+        private Path caPemFile;
+        private int ioThreads = 1;
+
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder path(String v) {
+            path = v;
+            return this;
+        }
+
+        /** The upgrade must carry {@code header: value}, else HTTP 401. */
+        public Builder requiredAuthorization(String header, String value) {
+            requiredAuthHeader = header;
+            requiredAuthValue = value;
+            return this;
+        }
+
+        public Builder replyDelayMillis(long v) {
+            replyDelayMillis = v;
+            return this;
+        }
+
+        public Builder replyDurationMillis(long v) {
+            replyDurationMillis = v;
+            return this;
+        }
+
+        public Builder endOfSpeechSilenceMillis(long v) {
+            endOfSpeechSilenceMillis = v;
+            return this;
+        }
+
+        public Builder receiveSampleRateHz(int v) {
+            receiveSampleRateHz = v;
+            return this;
+        }
+
+        public Builder sendSampleRateHz(int v) {
+            sendSampleRateHz = v;
+            return this;
+        }
+
+        public Builder readyMessageType(String v) {
+            readyMessageType = v;
+            return this;
+        }
+
+        public Builder behavior(AgentBehavior v) {
+            behavior = v;
+            return this;
+        }
+
+        public Builder closeAfterMillis(long v) {
+            closeAfterMillis = v;
+            return this;
+        }
+
+        public Builder freezeMillis(long v) {
+            freezeMillis = v;
+            return this;
+        }
+
+        public Builder binaryAudio(boolean v) {
+            binaryAudio = v;
+            return this;
+        }
+
+        public Builder recordAudio(boolean v) {
+            recordAudio = v;
+            return this;
+        }
+
+        public Builder caPemFile(Path v) {
+            caPemFile = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            ioThreads = v;
+            return this;
+        }
+
+        public ReferenceAgentOptions build() {
+            if (replyDelayMillis < 0 || replyDurationMillis <= 0 || endOfSpeechSilenceMillis <= 0) {
+                throw new IllegalArgumentException("reply delay must be >= 0 and durations > 0");
+            }
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/': " + path);
+            }
+            return new ReferenceAgentOptions(this);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.chorus.engine.cli;
+
+import dev.chorus.engine.agent.AgentBehavior;
+import dev.chorus.engine.agent.ReferenceAgent;
+import dev.chorus.engine.agent.ReferenceAgentOptions;
+import dev.chorus.engine.config.AuthorizationHeader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code chorus agent}: the reference agent, on its own, until Ctrl-C. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run the reference voice agent (wss, self-made certificate) until Ctrl-C.")
+public final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8443", description = "Port (default: ${DEFAULT-VALUE}; 0 = any).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--profile", defaultValue = "default", description = "Protocol (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = "--reply-delay-ms", defaultValue = "300",
+            description = "Reply delay after the caller's last speech (default: ${DEFAULT-VALUE}).")
+    long replyDelayMillis;
+
+    @Option(names = "--reply-duration-ms", defaultValue = "1200", description = "Reply length (default: ${DEFAULT-VALUE}).")
+    long replyDurationMillis;
+
+    @Option(names = "--receive-rate", defaultValue = "16000",
+            description = "Caller audio rate in Hz (default: ${DEFAULT-VALUE}).")
+    int receiveRateHz;
+
+    @Option(names = "--send-rate", defaultValue = "48000", description = "Reply rate in Hz (default: ${DEFAULT-VALUE}).")
+    int sendRateHz;
+
+    @Option(names = "--auth", paramLabel = "VALUE",
+            description = "Require this authorization (\"Bearer x\", or \"X-API-Key abc\" for that header).")
+    String auth;
+
+    @Option(names = "--binary", description = "Reply with raw PCM binary frames instead of JSON.")
+    boolean binary;
+
+    @Option(names = "--behavior", defaultValue = "NORMAL",
+            description = "NORMAL, REJECT_UPGRADE_401, NO_READY, READY_WITHOUT_SESSION_ID, CLOSE_MID_CALL, "
+                    + "INVALID_JSON, FREEZE (default: ${DEFAULT-VALUE}).")
+    AgentBehavior behavior;
+
+    @Option(names = "--ca-pem", defaultValue = "chorus-agent-ca.pem",
+            description = "Where to write the CA certificate (default: ${DEFAULT-VALUE}).")
+    Path caPem;
+
+    @Option(names = "--io-threads", defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
+    int ioThreads;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"default".equals(profile)) {
+            System.err.println("error: --profile " + profile + " is not supported yet; supported: default");
+            return Main.EXIT_BAD_INPUT;
+        }
+        ReferenceAgentOptions.Builder options = ReferenceAgentOptions.builder().host(host).port(port)
+                .replyDelayMillis(replyDelayMillis).replyDurationMillis(replyDurationMillis)
+                .receiveSampleRateHz(receiveRateHz).sendSampleRateHz(sendRateHz).binaryAudio(binary)
+                .behavior(behavior).caPemFile(caPem.toAbsolutePath()).ioThreads(ioThreads);
+        if (auth != null) {
+            AuthorizationHeader h = AuthorizationHeader.parse(auth);
+            options.requiredAuthorization(h.headerName(), h.value());
+        }
+        ReferenceAgent agent = ReferenceAgent.start(options.build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "chorus-agent-stop"));
+        System.out.println("reference agent listening on " + agent.endpoint());
+        System.out.println("CA certificate: " + agent.caPemFile());
+        System.out.println("agent file to use it:");
+        System.out.println("{\"endpoint\": \"" + agent.endpoint() + "\", \"trust_ca_file\": \"" + agent.caPemFile()
+                + "\", \"send_sample_rate_hertz\": " + receiveRateHz + ", \"receive_sample_rate_hertz\": " + sendRateHz
+                + (auth != null ? ", \"authorization_header\": \"<the value you gave --auth>\"" : "") + "}");
+        System.out.println("Ctrl-C stops it.");
+        stopped.await();
+        return 0;
+    }
+}
