@@ -1,0 +1,159 @@
+package dev.chorus.engine.agent;
+
+import dev.chorus.codecs.pcm.SpeechLikeSignal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The reference agent's handlers on {@link EmbeddedChannel}: the upgrade guard and one call's protocol. */
+class AgentHandlersTest {
+
+    private static FullHttpRequest upgrade(String uri, String header, String value) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
+        if (header != null) {
+            r.headers().set(header, value);
+        }
+        return r;
+    }
+
+    @Test
+    void guardAnswers404ForAnotherPath() {
+        EmbeddedChannel ch = new EmbeddedChannel(new UpgradeGuard(ReferenceAgentOptions.builder().build(),
+                new AgentObservations()));
+        ch.writeInbound(upgrade("/other", null, null));
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status()).isEqualTo(HttpResponseStatus.NOT_FOUND);
+        response.release();
+        assertThat((Object) ch.readInbound()).isNull();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void guardAnswers401WithoutTheRequiredCredentials() {
+        AgentObservations observations = new AgentObservations();
+        EmbeddedChannel ch = new EmbeddedChannel(new UpgradeGuard(ReferenceAgentOptions.builder()
+                .requiredAuthorization("X-API-Key", "right").build(), observations));
+        ch.writeInbound(upgrade("/agent?x=1", "X-API-Key", "wrong"));
+        FullHttpResponse response = ch.readOutbound();
+        assertThat(response.status()).isEqualTo(HttpResponseStatus.UNAUTHORIZED);
+        response.release();
+        assertThat(observations.rejectedUpgrades()).isEqualTo(1);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void guardPassesAnAuthorizedUpgradeWithItsBehavior() {
+        EmbeddedChannel ch = new EmbeddedChannel(new UpgradeGuard(ReferenceAgentOptions.builder()
+                .requiredAuthorization("Authorization", "Bearer ok").build(), new AgentObservations()));
+        FullHttpRequest request = upgrade("/agent", "Authorization", "Bearer ok");
+        request.headers().set(ReferenceAgent.BEHAVIOR_HEADER, "close_mid_call");
+        ch.writeInbound(request);
+        FullHttpRequest passed = ch.readInbound();
+        assertThat(passed).isSameAs(request);
+        passed.release();
+        assertThat(ch.attr(UpgradeGuard.BEHAVIOR).get()).isEqualTo(AgentBehavior.CLOSE_MID_CALL);
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertFalse(ch.finish());
+    }
+
+    private static List<String> texts(EmbeddedChannel ch) {
+        List<String> out = new ArrayList<>();
+        Object m;
+        while ((m = ch.readOutbound()) != null) {
+            if (m instanceof TextWebSocketFrame) {
+                out.add(((TextWebSocketFrame) m).text());
+            }
+            ReferenceCountUtil.release(m);
+        }
+        return out;
+    }
+
+    private static EmbeddedChannel openCall(ReferenceAgentOptions options, AgentObservations observations) {
+        EmbeddedChannel ch = new EmbeddedChannel(new AgentCallHandler(options, observations));
+        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/agent",
+                new DefaultHttpHeaders(), null));
+        return ch;
+    }
+
+    @Test
+    void sendsSessionReadyWithAnIdWhenTheWebSocketOpens() {
+        AgentObservations observations = new AgentObservations();
+        EmbeddedChannel ch = openCall(ReferenceAgentOptions.builder().build(), observations);
+        List<String> sent = texts(ch);
+        assertThat(sent).singleElement().satisfies(t ->
+                assertThat(t).startsWith("{\"type\":\"session_ready\",\"session_id\":\"ref-"));
+        assertThat(observations.calls()).hasSize(1);
+        assertFalse(ch.finish());
+    }
+
+    /** Caller speech then silence in 20 ms binary frames, split oddly: the utterance's end starts a paced reply. */
+    @Test
+    void repliesAfterTheEndOfAnUtterance() throws Exception {
+        AgentObservations observations = new AgentObservations();
+        ReferenceAgentOptions options = ReferenceAgentOptions.builder().replyDelayMillis(0).replyDurationMillis(100)
+                .endOfSpeechSilenceMillis(100).receiveSampleRateHz(16000).sendSampleRateHz(16000).build();
+        EmbeddedChannel ch = openCall(options, observations);
+        texts(ch);
+        short[] speech = SpeechLikeSignal.generate(16000, 400, 3);
+        short[] all = new short[speech.length + 16000 * 300 / 1000];
+        System.arraycopy(speech, 0, all, 0, speech.length);
+        ByteBuf pcm = Unpooled.buffer(all.length * 2);
+        for (short s : all) {
+            pcm.writeShortLE(s);
+        }
+        while (pcm.isReadable()) {
+            ch.writeInbound(new BinaryWebSocketFrame(pcm.readRetainedSlice(Math.min(pcm.readableBytes(), 618))));
+        }
+        pcm.release();
+        ObservedCall call = observations.calls().get(0);
+        assertThat(call.utterancesDetected()).isEqualTo(1);
+        Thread.sleep(150);
+        ch.runPendingTasks();
+        List<String> reply = texts(ch);
+        assertThat(reply.get(0)).startsWith("{\"type\":\"agent_transcript\"");
+        assertThat(reply.subList(1, reply.size())).isNotEmpty()
+                .allSatisfy(t -> assertThat(t).startsWith("{\"type\":\"audio_chunk\",\"data\":\""));
+        assertThat(call.repliesSent()).isEqualTo(1);
+
+        ch.writeInbound(new CloseWebSocketFrame(1000, "hang_up"));
+        CloseWebSocketFrame close = ch.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1000);
+        close.release();
+        assertThat(call.closeStatusReceived()).isEqualTo(1000);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void readyWithoutSessionIdWhenToldSo() {
+        EmbeddedChannel ch = new EmbeddedChannel(new AgentCallHandler(ReferenceAgentOptions.builder()
+                .behavior(AgentBehavior.READY_WITHOUT_SESSION_ID).build(), new AgentObservations()));
+        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/agent",
+                new DefaultHttpHeaders(), null));
+        assertThat(texts(ch)).containsExactly("{\"type\":\"session_ready\"}");
+        assertFalse(ch.finish());
+    }
+
+    static String utf8(ByteBuf b) {
+        return b.toString(StandardCharsets.UTF_8);
+    }
+}
