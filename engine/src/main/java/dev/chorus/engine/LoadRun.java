@@ -3,7 +3,6 @@ package dev.chorus.engine;
 import dev.chorus.engine.config.TestCase;
 import dev.chorus.engine.metrics.Metric;
 import dev.chorus.engine.metrics.RunMetrics;
-import dev.chorus.engine.pipeline.CallChannelInitializer;
 import dev.chorus.engine.report.ReportWriter;
 import dev.chorus.engine.report.SessionFileWriter;
 import dev.chorus.engine.schedule.ClosedArrivals;
@@ -17,8 +16,7 @@ import dev.chorus.engine.transport.TlsContexts;
 import dev.chorus.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import org.HdrHistogram.Histogram;
@@ -68,6 +66,7 @@ final class LoadRun {
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
+    private final CallDialer dialer;
     private final URI endpoint;
     private final MpscUnboundedArrayQueue<SessionResult> results = new MpscUnboundedArrayQueue<>(1024);
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -94,11 +93,7 @@ final class LoadRun {
         for (TestCase tc : spec.tests().testCases()) {
             cases.add(PreparedTestCase.prepare(tc, agent, clipCache));
         }
-        this.endpoint = agent.directEndpoint();
-        if (endpoint == null) {
-            throw new IOException("connection_mode http_first is not supported by this version yet (issue #3); "
-                    + "fix: use connection_mode direct with an endpoint");
-        }
+        this.endpoint = agent.directEndpoint() != null ? agent.directEndpoint() : spec.agent().httpEndpoint();
         this.arrivals = new ClosedArrivals(spec.concurrency(), spec.rampMillis(), spec.iterations(),
                 spec.durationMillis(), clock);
         if (spec.outDir() != null) {
@@ -110,6 +105,7 @@ final class LoadRun {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.agent().handshakeTimeoutMillis())));
+        this.dialer = new CallDialer(agent, bootstrap, clock);
     }
 
     RunSpec spec() {
@@ -136,10 +132,11 @@ final class LoadRun {
         inFlight.addAndGet(initial);
         for (int i = 0; i < initial; i++) {
             long delay = arrivals.initialDelayNanos(i);
+            EventLoop loop = group.next();
             if (delay == 0) {
-                group.next().execute(this::startScheduled);
+                loop.execute(() -> startScheduled(loop));
             } else {
-                group.next().schedule(this::startScheduled, delay, TimeUnit.NANOSECONDS);
+                loop.schedule(() -> startScheduled(loop), delay, TimeUnit.NANOSECONDS);
             }
         }
         Thread recorder = new Thread(this::record, "chorus-recorder");
@@ -154,54 +151,47 @@ final class LoadRun {
         stopped = true;
         arrivals.stop();
         for (OpenCall call : open.values()) {
-            call.channel().eventLoop().execute(call.session()::stop);
+            call.loop().execute(call.session()::stop);
         }
     }
 
     /** An initial call's turn has come (counted in {@link #inFlight} already). */
-    private void startScheduled() {
+    private void startScheduled(EventLoop loop) {
         long n = arrivals.reserve();
         if (n == 0) {
             inFlight.decrementAndGet();
             return;
         }
-        startCall(n);
+        startCall(n, loop);
     }
 
-    /** Starts call number {@code n} (1-based); {@link #inFlight} already counts it. */
-    private void startCall(long n) {
+    /** On {@code loop}: starts call number {@code n} (1-based) pinned to it; {@link #inFlight} already counts it. */
+    private void startCall(long n, EventLoop loop) {
         PreparedTestCase plan = cases.get((int) ((n - 1) % cases.size()));
         String callId = RunIds.callId(spec.runId(), n);
         long startNanos = clock.nanoTime();
         CallSession session = new CallSession(agent, plan, callId, spec.runId(), startNanos, clock, metrics,
                 this::sessionEnded);
-        ChannelFuture connect = bootstrap.clone()
-                .handler(new CallChannelInitializer(agent, endpoint, session, clock))
-                .connect(endpoint.getHost(), endpoint.getPort() < 0 ? 443 : endpoint.getPort());
-        open.put(callId, new OpenCall(session, connect.channel()));
+        open.put(callId, new OpenCall(session, loop));
+        dialer.dial(session, loop);
         if (stopped) {
-            connect.channel().eventLoop().execute(session::stop);
+            loop.execute(session::stop);
         }
-        connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                session.connectFailed(f.cause());
-            }
-        });
     }
 
     /** On the call's event loop: hand the result over and start the next call if the plan allows. */
     private void sessionEnded(SessionResult result) {
         results.offer(result);
-        open.remove(result.callId());
+        OpenCall ended = open.remove(result.callId());
         long n = arrivals.reserve();
         if (n > 0) {
-            startCall(n);
+            startCall(n, ended.loop());
         } else {
             inFlight.decrementAndGet();
         }
     }
 
-    private record OpenCall(CallSession session, Channel channel) {
+    private record OpenCall(CallSession session, EventLoop loop) {
     }
 
     // ------------------------------------------------------------------ recorder thread

@@ -1,5 +1,6 @@
 package dev.chorus.engine.agent;
 
+import dev.chorus.codecs.pcm.G711;
 import dev.chorus.codecs.template.DotPath;
 import dev.chorus.codecs.template.InboundMessageScanner;
 import dev.chorus.codecs.template.InboundMessageScanner.ScanResult;
@@ -29,15 +30,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private static final AtomicLong SESSIONS = new AtomicLong();
-    private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(ReplyAudio.FRAME_MILLIS);
 
     private final ReferenceAgentOptions options;
     private final AgentObservations observations;
-    private final InboundMessageScanner scanner = new InboundMessageScanner(DotPath.parse("type"), "audio_chunk",
-            DotPath.parse("data"), List.of());
+    private final InboundMessageScanner scanner;
     private final EnergySpeechDetector detector;
     private final long silenceSamples;
-    private final byte[][] reply;
+    private final ReplyAudio reply;
     private ChannelHandlerContext ctx;
     private ObservedCall call;
     private AgentBehavior behavior = AgentBehavior.NORMAL;
@@ -52,12 +51,18 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
+        this(options, observations, ReplyAudio.of(options));
+    }
+
+    /** @param reply the reply every call of the agent sends (shared) */
+    AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations, ReplyAudio reply) {
         this.options = options;
         this.observations = observations;
+        this.scanner = new InboundMessageScanner(DotPath.parse(options.callerTypePath()), options.callerAudioType(),
+                DotPath.parse(options.callerDataPath()), List.of());
         this.detector = new EnergySpeechDetector(options.receiveSampleRateHz());
         this.silenceSamples = options.receiveSampleRateHz() * options.endOfSpeechSilenceMillis() / 1000;
-        this.reply = ReplyAudio.frames(options.sendSampleRateHz(), options.replyDurationMillis(),
-                options.binaryAudio());
+        this.reply = reply;
     }
 
     @Override
@@ -112,6 +117,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                 try {
                     ScanResult r = scanner.scan(content, content.readerIndex(), content.readableBytes(), pcm);
                     if (r.kind() == InboundMessageScanner.Kind.AUDIO) {
+                        if (options.recordAudio()) {
+                            call.lastAudioMessage(content.toString(StandardCharsets.UTF_8));
+                        }
                         audio(pcm, arrival, false);
                     } else {
                         call.text(content.toString(StandardCharsets.UTF_8));
@@ -119,6 +127,11 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                 } finally {
                     pcm.release();
                 }
+            } else if (msg instanceof BinaryWebSocketFrame && options.binaryIsMedia()) {
+                ByteBuf content = ((BinaryWebSocketFrame) msg).content();
+                byte[] bytes = new byte[content.readableBytes()];
+                content.getBytes(content.readerIndex(), bytes);
+                call.binaryMedia(bytes);
             } else if (msg instanceof BinaryWebSocketFrame) {
                 audio(((BinaryWebSocketFrame) msg).content(), arrival, true);
             } else if (msg instanceof CloseWebSocketFrame) {
@@ -147,8 +160,27 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Caller audio: {@code pcm}'s readable bytes (not released here). */
-    private void audio(ByteBuf pcm, long arrivalNanos, boolean binary) {
+    /** Caller audio: {@code encoded}'s readable bytes in the caller encoding (not released here). */
+    private void audio(ByteBuf encoded, long arrivalNanos, boolean binary) {
+        if ("pcm".equals(options.callerEncoding())) {
+            pcm(encoded, arrivalNanos, binary);
+            return;
+        }
+        ByteBuf wide = ctx.alloc().buffer(encoded.readableBytes() * 2);
+        try {
+            if ("ulaw".equals(options.callerEncoding())) {
+                G711.decodeUlaw(encoded, encoded.readerIndex(), encoded.readableBytes(), wide);
+            } else {
+                G711.decodeAlaw(encoded, encoded.readerIndex(), encoded.readableBytes(), wide);
+            }
+            pcm(wide, arrivalNanos, binary);
+        } finally {
+            wide.release();
+        }
+    }
+
+    /** Caller audio as PCM16LE: {@code pcm}'s readable bytes (not released here). */
+    private void pcm(ByteBuf pcm, long arrivalNanos, boolean binary) {
         int bytes = pcm.readableBytes() & ~1;
         byte[] copy = null;
         if (options.recordAudio()) {
@@ -203,13 +235,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        while (replyFrame < reply.length && replyStartNanos + replyFrame * FRAME_NANOS - now <= 0) {
-            ByteBuf bytes = Unpooled.wrappedBuffer(reply[replyFrame++]);
-            ctx.write(options.binaryAudio() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
+        while (replyFrame < reply.count() && replyStartNanos + reply.offsetNanos(replyFrame) - now <= 0) {
+            ByteBuf bytes = Unpooled.wrappedBuffer(reply.message(replyFrame++));
+            ctx.write(reply.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
         }
         ctx.flush();
-        if (replyFrame < reply.length) {
-            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + replyFrame * FRAME_NANOS - now,
+        if (replyFrame < reply.count()) {
+            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + reply.offsetNanos(replyFrame) - now,
                     TimeUnit.NANOSECONDS);
         } else {
             replyFrame = -1;

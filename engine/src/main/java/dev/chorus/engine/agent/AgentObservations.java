@@ -11,6 +11,22 @@ public final class AgentObservations {
     private final List<ObservedCall> calls = new ArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
+    private final List<ObservedSetup> setups = new ArrayList<>();
+
+    void setup(ObservedSetup setup) {
+        synchronized (setups) {
+            if (setups.size() < MAX_CALLS) {
+                setups.add(setup);
+            }
+        }
+    }
+
+    /** The HTTP-first setup calls answered so far. */
+    public List<ObservedSetup> setups() {
+        synchronized (setups) {
+            return new ArrayList<>(setups);
+        }
+    }
 
     ObservedCall newCall() {
         accepted.incrementAndGet();

@@ -20,7 +20,9 @@ public final class ObservedCall {
     private final List<String> textMessages = new ArrayList<>();
     private final List<InboundFrame> audioFrames = new ArrayList<>();
     private final ByteArrayOutputStream callerAudio = new ByteArrayOutputStream();
+    private final List<byte[]> binaryMedia = new ArrayList<>();
     private volatile int utterances;
+    private volatile String lastAudioMessage;
     private volatile int replies;
     private volatile int closeStatus = -1;
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -45,6 +47,24 @@ public final class ObservedCall {
         if (pcm != null) {
             callerAudio.write(pcm, offset, length);
         }
+    }
+
+    synchronized void binaryMedia(byte[] bytes) {
+        binaryMedia.add(bytes);
+    }
+
+    /** Binary frames received as media (when the agent treats binary frames as media). */
+    public synchronized List<byte[]> binaryMedia() {
+        return new ArrayList<>(binaryMedia);
+    }
+
+    void lastAudioMessage(String text) {
+        lastAudioMessage = text;
+    }
+
+    /** The last caller audio message that came as JSON text, or null. */
+    public String lastAudioMessage() {
+        return lastAudioMessage;
     }
 
     void utterance() {

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * The reference agent: a wss server on loopback speaking the default protocol of CONTRACT §1. Thread-safe.
  *
  * <pre>
- *   tls  -> http codec -> aggregator -> upgrade guard (404 / 401, behavior) -> websocket (handshake)
+ *   tls  -> http codec -> aggregator -> setup endpoint (http_first provisioning, answers its own path)
+ *        -> upgrade guard (404 / 401, behavior) -> websocket (handshake)
  *        -> frame aggregator -> agent call handler (ready, utterances, paced replies)
  * </pre>
  */
@@ -61,6 +62,8 @@ public final class ReferenceAgent implements AutoCloseable {
         Transport transport = Transport.best();
         this.group = transport.newGroup(options.ioThreads(), "chorus-agent");
         UpgradeGuard guard = new UpgradeGuard(options, observations);
+        ReplyAudio reply = ReplyAudio.of(options);
+        SetupEndpoint setup = new SetupEndpoint(options, observations, this::endpoint);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(options.path())
                 .checkStartsWith(true)
@@ -81,10 +84,11 @@ public final class ReferenceAgent implements AutoCloseable {
                             p.addLast("tls", ssl.newHandler(ch.alloc()));
                             p.addLast("http", new HttpServerCodec());
                             p.addLast("http-aggregator", new HttpObjectAggregator(64 * 1024));
+                            p.addLast("setup", setup);
                             p.addLast("upgrade-guard", guard);
                             p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
                             p.addLast("ws-aggregator", new WebSocketFrameAggregator(16 * 1024 * 1024));
-                            p.addLast("call", new AgentCallHandler(options, observations));
+                            p.addLast("call", new AgentCallHandler(options, observations, reply));
                         }
                     })
                     .bind(options.host(), options.port()).sync().channel();
@@ -101,6 +105,12 @@ public final class ReferenceAgent implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** {@code https://<host>:<port><setupPath>}: the agent file's {@code http_endpoint} in http_first mode. */
+    public URI setupEndpoint() {
+        String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
+        return URI.create("https://" + host + ":" + port() + options.setupPath());
     }
 
     /** {@code wss://<host>:<port><path>}. */

@@ -22,6 +22,19 @@ public final class ReferenceAgentOptions {
     private final boolean recordAudio;
     private final Path caPemFile;
     private final int ioThreads;
+    private final String setupPath;
+    private final String setupRequiredHeader;
+    private final String setupRequiredValue;
+    private final String callerTypePath;
+    private final String callerAudioType;
+    private final String callerDataPath;
+    private final String callerEncoding;
+    private final boolean binaryIsMedia;
+    private final String replyTemplate;
+    private final String replyEncoding;
+    private final byte[] replyMp3;
+    private final int replyMp3ChunkBytes;
+    private final double replyToneHz;
 
     private ReferenceAgentOptions(Builder b) {
         this.host = b.host;
@@ -42,6 +55,19 @@ public final class ReferenceAgentOptions {
         this.recordAudio = b.recordAudio;
         this.caPemFile = b.caPemFile;
         this.ioThreads = b.ioThreads;
+        this.setupPath = b.setupPath;
+        this.setupRequiredHeader = b.setupRequiredHeader;
+        this.setupRequiredValue = b.setupRequiredValue;
+        this.callerTypePath = b.callerTypePath;
+        this.callerAudioType = b.callerAudioType;
+        this.callerDataPath = b.callerDataPath;
+        this.callerEncoding = b.callerEncoding;
+        this.binaryIsMedia = b.binaryIsMedia;
+        this.replyTemplate = b.replyTemplate;
+        this.replyEncoding = b.replyEncoding;
+        this.replyMp3 = b.replyMp3;
+        this.replyMp3ChunkBytes = b.replyMp3ChunkBytes;
+        this.replyToneHz = b.replyToneHz;
     }
 
     public static Builder builder() {
@@ -137,6 +163,70 @@ public final class ReferenceAgentOptions {
         return ioThreads;
     }
 
+    /** Path of the HTTP-first setup endpoint (POST or GET answers {@code {"data": {"session": {"id": …, "ws_url": "wss://…"}}}}); default /session. */
+    public String setupPath() {
+        return setupPath;
+    }
+
+    /** Header the setup call must carry, else HTTP 401; default none. */
+    public String setupRequiredHeader() {
+        return setupRequiredHeader;
+    }
+
+    public String setupRequiredValue() {
+        return setupRequiredValue;
+    }
+
+    /** Dot path of a caller message's type; default type. */
+    public String callerTypePath() {
+        return callerTypePath;
+    }
+
+    /** Type value of caller audio messages; default audio_chunk. */
+    public String callerAudioType() {
+        return callerAudioType;
+    }
+
+    /** Dot path of the base64 caller audio; default data. */
+    public String callerDataPath() {
+        return callerDataPath;
+    }
+
+    /** Encoding of caller audio bytes: pcm, ulaw or alaw; default pcm. */
+    public String callerEncoding() {
+        return callerEncoding;
+    }
+
+    /** Binary frames are media (kept whole), not caller audio; default false. */
+    public boolean binaryIsMedia() {
+        return binaryIsMedia;
+    }
+
+    /** Template of reply audio messages with {@code {{audio_data}}} (exactly that: binary frames); default the {@code binaryAudio} choice. */
+    public String replyTemplate() {
+        return replyTemplate;
+    }
+
+    /** Encoding of the reply: pcm, ulaw, alaw or mp3 (then {@code replyMp3} is sent); default pcm. */
+    public String replyEncoding() {
+        return replyEncoding;
+    }
+
+    /** MP3 bytes sent as the reply when replyEncoding is mp3, cut into replyMp3ChunkBytes messages, paced at their duration. */
+    public byte[] replyMp3() {
+        return replyMp3;
+    }
+
+    /** Default 1000 bytes per message, cut anywhere (not on frame boundaries). */
+    public int replyMp3ChunkBytes() {
+        return replyMp3ChunkBytes;
+    }
+
+    /** Reply with a sine tone of this frequency instead of speech-like audio; default 0 (speech-like). */
+    public double replyToneHz() {
+        return replyToneHz;
+    }
+
     /** Not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -157,6 +247,19 @@ public final class ReferenceAgentOptions {
         private boolean recordAudio;
         private Path caPemFile;
         private int ioThreads = 1;
+        private String setupPath = "/session";
+        private String setupRequiredHeader;
+        private String setupRequiredValue;
+        private String callerTypePath = "type";
+        private String callerAudioType = "audio_chunk";
+        private String callerDataPath = "data";
+        private String callerEncoding = "pcm";
+        private boolean binaryIsMedia;
+        private String replyTemplate;
+        private String replyEncoding = "pcm";
+        private byte[] replyMp3;
+        private int replyMp3ChunkBytes = 1000;
+        private double replyToneHz = 0;
 
         public Builder host(String v) {
             host = v;
@@ -242,6 +345,68 @@ public final class ReferenceAgentOptions {
 
         public Builder ioThreads(int v) {
             ioThreads = v;
+            return this;
+        }
+
+        public Builder setupPath(String v) {
+            setupPath = v;
+            return this;
+        }
+
+        public Builder callerTypePath(String v) {
+            callerTypePath = v;
+            return this;
+        }
+
+        public Builder callerAudioType(String v) {
+            callerAudioType = v;
+            return this;
+        }
+
+        public Builder callerDataPath(String v) {
+            callerDataPath = v;
+            return this;
+        }
+
+        public Builder callerEncoding(String v) {
+            callerEncoding = v;
+            return this;
+        }
+
+        public Builder binaryIsMedia(boolean v) {
+            binaryIsMedia = v;
+            return this;
+        }
+
+        public Builder replyTemplate(String v) {
+            replyTemplate = v;
+            return this;
+        }
+
+        public Builder replyEncoding(String v) {
+            replyEncoding = v;
+            return this;
+        }
+
+        public Builder replyMp3(byte[] v) {
+            replyMp3 = v;
+            return this;
+        }
+
+        public Builder replyMp3ChunkBytes(int v) {
+            replyMp3ChunkBytes = v;
+            return this;
+        }
+
+        public Builder replyToneHz(double v) {
+            replyToneHz = v;
+            return this;
+        }
+
+        /** The setup call must carry {@code header: value}, else HTTP 401. */
+        public Builder setupRequiredHeader(String header, String value) {
+            setupRequiredHeader = header;
+            setupRequiredValue = value;
             return this;
         }
 

@@ -34,13 +34,21 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
     private final int channels;
     private final NanoClock clock;
     private final AgentAudio audio = new AgentAudio();
+    private final int captureCount;
 
     /**
-     * @param scanner  reads type, audio data, and the values {@code [session id, text]} in that order
+     * @param scanner  reads type, audio data, and the values {@code [session id, text, captures...]} in that order
      * @param encoding how audio bytes are encoded ({@code audio_encoding})
      * @param channels interleaved channels of inbound PCM ({@code receive_audio_channels})
      */
     public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, NanoClock clock) {
+        this(scanner, encoding, channels, 0, clock);
+    }
+
+    /** @param captureCount how many values after [session id, text] the scanner reads ({@code captures}) */
+    public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, int captureCount,
+                               NanoClock clock) {
+        this.captureCount = captureCount;
         this.scanner = scanner;
         this.encoding = encoding;
         this.channels = channels;
@@ -91,7 +99,8 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
                 return;
             case MESSAGE:
                 raw.release();
-                ctx.fireChannelRead(new AgentMessage(result.type(), result.value(0), result.value(1), arrivalNanos));
+                ctx.fireChannelRead(new AgentMessage(result.type(), result.value(0), result.value(1), arrivalNanos,
+                        captures(result)));
                 return;
             case INVALID_AUDIO:
                 raw.release();
@@ -101,6 +110,24 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
                 raw.release();
                 ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_JSON, result.errorMessage(), arrivalNanos));
         }
+    }
+
+    /** The capture values (after [session id, text]) when any is present, else null. */
+    private String[] captures(ScanResult result) {
+        if (captureCount == 0) {
+            return null;
+        }
+        String[] values = null;
+        for (int i = 0; i < captureCount; i++) {
+            String v = result.value(2 + i);
+            if (v != null) {
+                if (values == null) {
+                    values = new String[captureCount];
+                }
+                values[i] = v;
+            }
+        }
+        return values;
     }
 
     /** Reads {@code length} encoded bytes at {@code index} of {@code in} (not released here) into new mono PCM. */

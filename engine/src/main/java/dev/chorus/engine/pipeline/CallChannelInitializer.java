@@ -62,11 +62,11 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
                 .build()));
         p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         p.addLast(PipelineNames.AGENT_DECODER, new AgentMessageDecoder(agent.newScanner(), config.audioEncoding(),
-                config.receiveAudioChannels(), clock));
+                config.receiveAudioChannels(), agent.captureCount(), clock));
         p.addLast(PipelineNames.AUDIO_ENCODER, new CallerAudioEncoder(agent.audioTemplate(), agent.mediaTemplate()));
         p.addLast(PipelineNames.READY_GATE, new ReadyGate(config.handshakeReadyMessageType(),
                 config.handshakeRequiresSessionId(), config.sessionIdPath(),
-                session.startNanos() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis, clock));
+                session.connectStartNanos() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis, clock));
         p.addLast(PipelineNames.CALL, session);
     }
 

@@ -50,9 +50,10 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
     private static Object encode(ChannelHandlerContext ctx, MessageTemplate template, ByteBuf source, int index,
                                  int length, TemplateValues values) {
         if (template.isRawPayload()) {
-            ByteBuf out = ctx.alloc().directBuffer(length);
-            out.writeBytes(source, index, length);
-            return new BinaryWebSocketFrame(out);
+            // No copy: the frame holds a slice of the shared source (retaining it is a no-op for the unreleasable
+            // shared clips and attachments); the WebSocket encoder's masking pass is the only copy of a
+            // multi-megabyte attachment.
+            return new BinaryWebSocketFrame(source.retainedSlice(index, length));
         }
         ByteBuf out = ctx.alloc().directBuffer(template.encodedLengthUpperBound(length));
         try {

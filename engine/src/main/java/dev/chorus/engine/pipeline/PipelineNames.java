@@ -15,6 +15,16 @@ package dev.chorus.engine.pipeline;
  *     |  ready-gate       ReadyGate: holds caller audio until the ready message; handshake timeout
  *     v  call             CallSession: state machine, script, pacing, playback timeline, metrics
  * </pre>
+ *
+ * In {@code http_first} mode a short pipeline comes first, on its own connection, to provision the session:
+ *
+ * <pre>
+ *   network
+ *     |  tls              SslHandler, SNI = http_endpoint host (same trust as the WebSocket)
+ *     |  http             HttpClientCodec
+ *     |  http-aggregator  HttpObjectAggregator: the whole reply
+ *     v  http-setup       HttpSetupHandler: one request (http_method, http_headers, http_body), reply to the call
+ * </pre>
  */
 public final class PipelineNames {
     public static final String TLS = "tls";
@@ -26,6 +36,7 @@ public final class PipelineNames {
     public static final String AUDIO_ENCODER = "audio-encoder";
     public static final String READY_GATE = "ready-gate";
     public static final String CALL = "call";
+    public static final String HTTP_SETUP = "http-setup";
 
     private PipelineNames() {
     }

@@ -32,6 +32,7 @@ import io.netty.util.concurrent.Future;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -86,12 +87,16 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private ErrorClass errorClass;
     private String errorMessage;
     private String sessionId;
+    /** Latest value of each {@code captures} entry (null until one arrives). */
+    private String[] captures;
     private CallState failedInState;
     private boolean stopRequested;
     private boolean scriptDone;
 
     // timings
     private final Map<String, Double> timingsMillis = new LinkedHashMap<>();
+    private URI endpoint;
+    private long connectStartNanos;
     private long tcpNanos;
     private long tlsNanos;
     private long wsNanos;
@@ -159,6 +164,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         this.chunkNanos = agent.chunkNanos();
         this.receiveRateHz = agent.config().receiveSampleRateHz();
         this.detector = new EnergySpeechDetector(receiveRateHz);
+        this.endpoint = agent.directEndpoint();
+        this.connectStartNanos = startNanos;
     }
 
     public String callId() {
@@ -171,6 +178,163 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /** {@link NanoClock} time the WebSocket's TCP connect started: the handshake deadline runs from here. */
+    public long connectStartNanos() {
+        return connectStartNanos;
+    }
+
+    /** The WebSocket URL this call dials (in http_first mode known once the setup call has answered), or null. */
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    /** Whether the call has ended (its result handed over). */
+    public boolean finished() {
+        return finished;
+    }
+
+    // ------------------------------------------------------------------ http_first setup
+
+    /** The setup call starts now (http_first mode). Call on the call's event loop. */
+    public void httpSetupStarted() {
+        state = CallState.HTTP_SETUP;
+        URI http = agent.config().httpEndpoint();
+        event(clock.nanoTime(), "http_setup_sent", agent.config().httpMethod() + " " + http.getHost()
+                + (http.getRawPath() == null ? "" : http.getRawPath()));
+    }
+
+    /**
+     * The setup call was answered: records {@code http_setup} and reads the WebSocket URL at
+     * {@code websocket_url_response_path}. Call on the call's event loop.
+     *
+     * @param body the reply body (not released here)
+     * @return the URL to dial, or null when the call failed (or was stopped) instead
+     */
+    public URI httpSetupAnswered(int status, ByteBuf body, long answeredNanos) {
+        timing(Metric.HTTP_SETUP, "http_setup", answeredNanos - startNanos);
+        event(answeredNanos, "http_setup_answered", Integer.toString(status));
+        String path = agent.config().websocketUrlResponsePath();
+        if (status == 401 || status == 403) {
+            fail(ErrorClass.AUTHENTICATION_FAILED, "the setup call to " + httpText() + " was refused with HTTP "
+                    + status + "; check http_headers");
+            return null;
+        }
+        if (status < 200 || status > 299) {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup call to " + httpText() + " answered HTTP " + status
+                    + snippet(body));
+            return null;
+        }
+        Object tree;
+        try {
+            tree = dev.chorus.engine.config.JsonTree.parse(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup reply from " + httpText() + " is not JSON ("
+                    + e.getMessage() + ")" + snippet(body));
+            return null;
+        }
+        Object value = dev.chorus.engine.config.JsonTree.at(tree, path);
+        if (!(value instanceof String)) {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup reply has " + (value == null ? "nothing"
+                    : "a " + kind(value) + ", not a string,") + " at websocket_url_response_path '" + path
+                    + "'; it holds " + outline(tree) + "; fix: set websocket_url_response_path to the dot path of "
+                    + "the wss:// URL in the reply");
+            return null;
+        }
+        URI ws;
+        try {
+            ws = new URI((String) value);
+        } catch (java.net.URISyntaxException e) {
+            ws = null;
+        }
+        if (ws == null || !"wss".equalsIgnoreCase(ws.getScheme()) || ws.getHost() == null) {
+            String shown = ws == null || ws.getScheme() == null ? "a malformed URL" : "'" + ws.getScheme() + "://"
+                    + ws.getHost() + (ws.getRawPath() == null ? "" : ws.getRawPath()) + "'";
+            fail(ErrorClass.INVALID_URL, "Invalid WebSocket URL at websocket_url_response_path '" + path
+                    + "' of the setup reply: " + shown + " (must start with wss://)");
+            return null;
+        }
+        if (stopRequested) {
+            event(clock.nanoTime(), "stopped", "run stopped in state " + state.wireName());
+            finish();
+            return null;
+        }
+        return ws;
+    }
+
+    /** The setup call failed before a complete reply. Call on the call's event loop. */
+    public void httpSetupFailed(Throwable cause) {
+        if (cause instanceof CallFailedException) {
+            CallFailedException f = (CallFailedException) cause;
+            fail(f.errorClass(), f.getMessage() + " (" + httpText() + ")");
+        } else if (cause instanceof ConnectException) {
+            fail(ErrorClass.CONNECTION_REFUSED, "setup call: connection refused by " + httpText());
+        } else if (cause instanceof UnknownHostException) {
+            fail(ErrorClass.DNS_FAILURE, "setup call: cannot resolve host of " + httpText());
+        } else if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "setup call: TCP connect to " + httpText() + " timed out");
+        } else if (hasCause(cause, SSLException.class)) {
+            fail(ErrorClass.TLS_FAILURE, "setup call: TLS with " + httpText() + " failed: " + rootMessage(cause));
+        } else if (cause instanceof IllegalArgumentException) {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "setup call: " + cause.getMessage());
+        } else {
+            fail(ErrorClass.HTTP_SETUP_FAILED, "setup call to " + httpText() + " failed: " + rootMessage(cause));
+        }
+    }
+
+    /**
+     * The WebSocket's TCP connect to {@code url} starts now; {@code connect} and the handshake deadline run from
+     * here. Call on the call's event loop.
+     */
+    public void connectStarted(URI url) {
+        endpoint = url;
+        connectStartNanos = clock.nanoTime();
+        state = CallState.CONNECTING;
+    }
+
+    private String httpText() {
+        URI http = agent.config().httpEndpoint();
+        return http.getHost() + ":" + (http.getPort() < 0 ? 443 : http.getPort());
+    }
+
+    private static String snippet(ByteBuf body) {
+        if (!body.isReadable()) {
+            return "";
+        }
+        int n = Math.min(200, body.readableBytes());
+        String text = body.toString(body.readerIndex(), n, java.nio.charset.StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ");
+        return ": " + text + (n < body.readableBytes() ? "..." : "");
+    }
+
+    private static String kind(Object v) {
+        return v instanceof Map ? "object" : v instanceof List ? "array" : v instanceof Boolean ? "boolean"
+                : v instanceof Number ? "number" : "value";
+    }
+
+    /** The reply's shape without its values (which may hold tokens): keys two levels deep. */
+    @SuppressWarnings("unchecked")
+    private static String outline(Object tree) {
+        if (!(tree instanceof Map)) {
+            return "a top-level " + kind(tree);
+        }
+        StringBuilder b = new StringBuilder("keys [");
+        int i = 0;
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) tree).entrySet()) {
+            if (i++ > 0) {
+                b.append(", ");
+            }
+            b.append(e.getKey());
+            if (e.getValue() instanceof Map) {
+                b.append(" {").append(String.join(", ", ((Map<String, Object>) e.getValue()).keySet())).append('}');
+            }
+            if (i >= 20) {
+                b.append(", ...");
+                break;
+            }
+        }
+        return b.append(']').toString();
     }
 
     // ------------------------------------------------------------------ connection lifecycle
@@ -193,6 +357,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         stopRequested = true;
         if (ctx == null) {
+            // http_first: the setup call is in flight; httpSetupAnswered ends the call as stopped.
             return;
         }
         if (state == CallState.STREAMING) {
@@ -221,14 +386,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     }
 
     private String endpointText() {
-        java.net.URI uri = agent.directEndpoint();
+        URI uri = endpoint;
         return uri == null ? "the agent" : uri.getHost() + ":" + (uri.getPort() < 0 ? 443 : uri.getPort());
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         tcpNanos = clock.nanoTime();
-        timing(Metric.CONNECT, "connect", tcpNanos - startNanos);
+        timing(Metric.CONNECT, "connect", tcpNanos - connectStartNanos);
         state = CallState.TLS;
         ctx.fireChannelActive();
     }
@@ -341,6 +506,17 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     }
 
     private void onAgentMessage(AgentMessage m) {
+        String[] captured = m.captures();
+        if (captured != null) {
+            if (captures == null) {
+                captures = new String[agent.captureCount()];
+            }
+            for (int i = 0; i < captured.length; i++) {
+                if (captured[i] != null) {
+                    captures[i] = captured[i];
+                }
+            }
+        }
         if (m.text() != null) {
             pendingAgentText = pendingAgentText == null ? m.text() : pendingAgentText + " " + m.text();
         }
@@ -686,8 +862,19 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             case "session_id":
                 return text(sessionId == null ? "" : sessionId, insideJsonString, out);
             default:
-                return false;
+                return capture(name, insideJsonString, out);
         }
+    }
+
+    /** A {@code captures} value: empty until the agent has sent it; false for a name that is not a capture. */
+    private boolean capture(String name, boolean insideJsonString, ByteBuf out) {
+        for (int i = 0, n = agent.captureCount(); i < n; i++) {
+            if (agent.captureName(i).equals(name)) {
+                String v = captures == null ? null : captures[i];
+                return text(v == null ? "" : v, insideJsonString, out);
+            }
+        }
+        return false;
     }
 
     static boolean text(String value, boolean insideJsonString, ByteBuf out) {

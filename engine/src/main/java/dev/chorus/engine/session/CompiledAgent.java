@@ -29,6 +29,7 @@ public final class CompiledAgent {
     private final DotPath typePath;
     private final DotPath audioDataPath;
     private final List<DotPath> valuePaths;
+    private final String[] captureNames;
     private final SslContext sslContext;
     private final int frameBytes;
     private final long chunkNanos;
@@ -40,7 +41,14 @@ public final class CompiledAgent {
         this.mediaTemplate = MessageTemplate.compile(config.sendMediaTemplate(), "media_data");
         this.typePath = DotPath.parse(config.messageTypePath());
         this.audioDataPath = DotPath.parse(config.audioDataPath());
-        this.valuePaths = List.of(DotPath.parse(config.sessionIdPath()), DotPath.parse("text"));
+        java.util.List<DotPath> paths = new java.util.ArrayList<>();
+        paths.add(DotPath.parse(config.sessionIdPath()));
+        paths.add(DotPath.parse("text"));
+        for (String capturePath : config.captures().values()) {
+            paths.add(DotPath.parse(capturePath));
+        }
+        this.valuePaths = List.copyOf(paths);
+        this.captureNames = config.captures().keySet().toArray(new String[0]);
         this.sslContext = sslContext;
         int bytesPerSample = config.sendAudioEncoding() == AudioEncoding.PCM ? 2 : 1;
         this.frameBytes = config.sendSampleRateHz() / 1000 * config.chunkMillis() * bytesPerSample;
@@ -85,7 +93,19 @@ public final class CompiledAgent {
         return mediaTemplate;
     }
 
-    /** A new scanner for one channel (scanners are not thread-safe); values are [session id, text]. */
+    /** Names of the {@code captures}, in the order of their values after [session id, text]. */
+    public int captureCount() {
+        return captureNames.length;
+    }
+
+    /** The name of capture {@code i}. */
+    public String captureName(int i) {
+        return captureNames[i];
+    }
+
+    /**
+     * A new scanner for one channel (scanners are not thread-safe); values are [session id, text, captures...].
+     */
     public InboundMessageScanner newScanner() {
         return new InboundMessageScanner(typePath, config.audioMessageTypeValue(), audioDataPath, valuePaths);
     }
