@@ -5,7 +5,8 @@ import dev.chorus.engine.metrics.Metric;
 import dev.chorus.engine.metrics.RunMetrics;
 import dev.chorus.engine.report.ReportWriter;
 import dev.chorus.engine.report.SessionFileWriter;
-import dev.chorus.engine.schedule.ClosedArrivals;
+import dev.chorus.engine.schedule.Arrivals;
+import dev.chorus.engine.schedule.LoadProfile;
 import dev.chorus.engine.session.CallSession;
 import dev.chorus.engine.session.CompiledAgent;
 import dev.chorus.engine.session.ErrorClass;
@@ -19,7 +20,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import dev.chorus.engine.metrics.Threshold;
 import org.jctools.queues.MpscUnboundedArrayQueue;
 
 import java.io.IOException;
@@ -37,7 +41,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -56,20 +59,23 @@ final class LoadRun {
     /** Session results kept in memory for {@link RunReport#sessions()} (all are written to files). */
     static final int KEPT_RESULTS = 10_000;
     private static final long SAMPLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long PUMP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final RunSpec spec;
     private final NanoClock clock = NanoClock.SYSTEM;
     private final CompiledAgent agent;
     private final List<PreparedTestCase> cases = new ArrayList<>();
     private final RunMetrics metrics = new RunMetrics();
-    private final ClosedArrivals arrivals;
+    private final Arrivals arrivals;
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final CallDialer dialer;
     private final URI endpoint;
     private final MpscUnboundedArrayQueue<SessionResult> results = new MpscUnboundedArrayQueue<>(1024);
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private EventLoop pumpLoop;
+    private volatile String abortedBy;
     private final Map<String, OpenCall> open = new ConcurrentHashMap<>();
     private final CompletableFuture<RunReport> completion = new CompletableFuture<>();
     private final List<Consumer<Progress>> progressListeners = new CopyOnWriteArrayList<>();
@@ -94,8 +100,7 @@ final class LoadRun {
             cases.add(PreparedTestCase.prepare(tc, agent, clipCache));
         }
         this.endpoint = agent.directEndpoint() != null ? agent.directEndpoint() : spec.agent().httpEndpoint();
-        this.arrivals = new ClosedArrivals(spec.concurrency(), spec.rampMillis(), spec.iterations(),
-                spec.durationMillis(), clock);
+        this.arrivals = new Arrivals(spec.profile(), spec.iterations(), spec.durationMillis(), clock);
         if (spec.outDir() != null) {
             Files.createDirectories(spec.outDir().resolve("sessions"));
         }
@@ -128,17 +133,11 @@ final class LoadRun {
         runStartNanos = clock.nanoTime();
         startEpochMillis = System.currentTimeMillis();
         arrivals.begin();
-        int initial = arrivals.initialCalls();
-        inFlight.addAndGet(initial);
-        for (int i = 0; i < initial; i++) {
-            long delay = arrivals.initialDelayNanos(i);
-            EventLoop loop = group.next();
-            if (delay == 0) {
-                loop.execute(() -> startScheduled(loop));
-            } else {
-                loop.schedule(() -> startScheduled(loop), delay, TimeUnit.NANOSECONDS);
-            }
+        for (EventExecutor loop : group) {
+            startHiccupProbe((EventLoop) loop);
         }
+        pumpLoop = group.next();
+        pumpLoop.execute(this::pump);
         Thread recorder = new Thread(this::record, "chorus-recorder");
         recorder.setDaemon(true);
         recorder.start();
@@ -150,28 +149,69 @@ final class LoadRun {
         }
         stopped = true;
         arrivals.stop();
+        pumpLoop.execute(this::pump);
         for (OpenCall call : open.values()) {
             call.loop().execute(call.session()::stop);
         }
     }
 
-    /** An initial call's turn has come (counted in {@link #inFlight} already). */
-    private void startScheduled(EventLoop loop) {
-        long n = arrivals.reserve();
-        if (n == 0) {
-            inFlight.decrementAndGet();
+    /**
+     * On the pump loop: starts what the profile says is due (closed: up to the target; open: the arrivals whose
+     * time has come), spreading the calls round-robin over the event loops, then sleeps until the next arrival
+     * (open) or 10 ms (closed ramps and stages). Ends when no more calls may start.
+     */
+    private void pump() {
+        long now = clock.nanoTime();
+        int due = arrivals.due(now);
+        for (int i = 0; i < due; i++) {
+            EventLoop loop = group.next();
+            long n = arrivals.tryOpen(now);
+            if (n == 0) {
+                break;
+            }
+            if (loop.inEventLoop()) {
+                startCall(n, loop);
+            } else {
+                loop.execute(() -> startCall(n, loop));
+            }
+        }
+        if (arrivals.exhausted()) {
             return;
         }
-        startCall(n, loop);
+        long sleep = PUMP_NANOS;
+        if (arrivals.profile().model() == LoadProfile.Model.OPEN) {
+            sleep = Math.max(0, Math.min(sleep, arrivals.nanosToNextArrival(clock.nanoTime())));
+        }
+        pumpLoop.schedule(this::pump, sleep, TimeUnit.NANOSECONDS);
     }
 
-    /** On {@code loop}: starts call number {@code n} (1-based) pinned to it; {@link #inFlight} already counts it. */
+    /**
+     * On {@code loop}, forever until the run ends: a task that should run every millisecond records how late it
+     * ran — the loop's own stalls, which no call measurement can be more precise than (jHiccup's idea).
+     */
+    private void startHiccupProbe(EventLoop loop) {
+        long[] planned = {clock.nanoTime() + PROBE_NANOS};
+        Runnable[] probe = new Runnable[1];
+        probe[0] = () -> {
+            long now = clock.nanoTime();
+            metrics.record(Metric.LOOP_HICCUP, Math.max(0, now - planned[0]));
+            planned[0] = now + PROBE_NANOS;
+            if (!completion.isDone()) {
+                loop.schedule(probe[0], PROBE_NANOS, TimeUnit.NANOSECONDS);
+            }
+        };
+        loop.schedule(probe[0], PROBE_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /** On {@code loop}: starts call number {@code n} (1-based) pinned to it; {@link #arrivals} counts it open. */
     private void startCall(long n, EventLoop loop) {
         PreparedTestCase plan = cases.get((int) ((n - 1) % cases.size()));
         String callId = RunIds.callId(spec.runId(), n);
         long startNanos = clock.nanoTime();
         CallSession session = new CallSession(agent, plan, callId, spec.runId(), startNanos, clock, metrics,
                 this::sessionEnded);
+        // Golden-ratio spread: calls that start together send in different instants of each chunk period.
+        session.startOffset((long) (((n * 0.6180339887498949) % 1.0) * agent.chunkNanos()));
         open.put(callId, new OpenCall(session, loop));
         dialer.dial(session, loop);
         if (stopped) {
@@ -183,11 +223,13 @@ final class LoadRun {
     private void sessionEnded(SessionResult result) {
         results.offer(result);
         OpenCall ended = open.remove(result.callId());
-        long n = arrivals.reserve();
-        if (n > 0) {
-            startCall(n, ended.loop());
-        } else {
-            inFlight.decrementAndGet();
+        arrivals.closed();
+        long now = clock.nanoTime();
+        if (arrivals.wantsReplacement(now)) {
+            long n = arrivals.tryOpen(now);
+            if (n > 0) {
+                startCall(n, ended.loop());
+            }
         }
     }
 
@@ -197,13 +239,17 @@ final class LoadRun {
     // ------------------------------------------------------------------ recorder thread
 
     private void record() {
+        HistogramLogWriter hlog = null;
         long nextSample = clock.nanoTime() + SAMPLE_NANOS;
         long lastEnded = 0;
         long lastFrames = 0;
         long lastSampleNanos = runStartNanos;
         try {
+            if (spec.outDir() != null) {
+                hlog = openHistogramLog(spec.outDir().resolve("histograms.hlog"));
+            }
             while (true) {
-                boolean done = inFlight.get() == 0;
+                boolean done = arrivals.finished();
                 SessionResult r;
                 while ((r = results.poll()) != null) {
                     consume(r);
@@ -211,6 +257,12 @@ final class LoadRun {
                 long now = clock.nanoTime();
                 if (now - nextSample >= 0 || done) {
                     Map<Metric, Histogram> interval = metrics.sample();
+                    if (hlog != null) {
+                        writeIntervals(hlog, interval);
+                    }
+                    if (spec.abortOnFail() && !stopped) {
+                        checkAbort();
+                    }
                     double seconds = Math.max(1e-9, (now - lastSampleNanos) / 1e9);
                     long ended = completed + failed + stoppedCalls;
                     long frames = metrics.framesSent();
@@ -233,6 +285,10 @@ final class LoadRun {
                 }
                 LockSupport.parkNanos(2_000_000);
             }
+            if (hlog != null) {
+                hlog.close();
+                hlog = null;
+            }
             RunReport report = report();
             if (spec.outDir() != null) {
                 ReportWriter.write(spec.outDir(), report);
@@ -241,8 +297,65 @@ final class LoadRun {
         } catch (Throwable t) {
             completion.completeExceptionally(t);
         } finally {
+            if (hlog != null) {
+                hlog.close();
+            }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * {@code histograms.hlog}: HdrHistogram's interval log, one tagged histogram per metric per second (values in
+     * microseconds), so runs from several machines merge exactly ({@code HistogramLogReader}, then add).
+     */
+    private HistogramLogWriter openHistogramLog(java.nio.file.Path file) throws IOException {
+        HistogramLogWriter w = new HistogramLogWriter(new java.io.PrintStream(Files.newOutputStream(file), false,
+                java.nio.charset.StandardCharsets.US_ASCII));
+        w.outputComment("Chorus run " + spec.runId() + ": values in microseconds, one histogram per metric (tag) "
+                + "per interval");
+        w.outputLogFormatVersion();
+        w.setBaseTime(startEpochMillis);
+        w.outputStartTime(startEpochMillis);
+        w.outputBaseTime(startEpochMillis);
+        w.outputLegend();
+        return w;
+    }
+
+    private void writeIntervals(HistogramLogWriter w, Map<Metric, Histogram> interval) {
+        for (Map.Entry<Metric, Histogram> e : interval.entrySet()) {
+            Histogram h = e.getValue();
+            if (h.getTotalCount() == 0) {
+                continue;
+            }
+            h.setTag(e.getKey().wireName());
+            // Max column in milliseconds (values are microseconds).
+            w.outputIntervalHistogram((h.getStartTimeStamp() - startEpochMillis) / 1000.0,
+                    (h.getEndTimeStamp() - startEpochMillis) / 1000.0, h, 1000.0);
+        }
+    }
+
+    /** Recorder thread: stops the run when a threshold that has data fails. */
+    private void checkAbort() {
+        Threshold.Figures figures = figures(true);
+        for (Threshold t : spec.thresholds()) {
+            double v = t.value(figures);
+            if (!Double.isNaN(v) && !t.holds(v)) {
+                abortedBy = t.expression() + " (was " + v + ")";
+                stop();
+                return;
+            }
+        }
+    }
+
+    /** The figures thresholds look at, from the recorder thread's counts and the metrics' totals. */
+    private Threshold.Figures figures(boolean live) {
+        Map<Metric, Histogram> latency = new EnumMap<>(Metric.class);
+        for (Metric m : Metric.values()) {
+            latency.put(m, metrics.total(m));
+        }
+        return Threshold.figures(latency, completed + failed, failed, errors, metrics.framesSent()
+                + metrics.skippedFrames(), metrics.lateFrames(), metrics.skippedFrames(), metrics.agentAudioMessages(),
+                metrics.underruns());
     }
 
     /** The endpoint for reports: no user info and no query (either may hold a token). */
@@ -287,6 +400,13 @@ final class LoadRun {
         audio.put("frames_sent", metrics.framesSent());
         audio.put("late_frames", metrics.lateFrames());
         audio.put("underruns", metrics.underruns());
+        audio.put("skipped_frames", metrics.skippedFrames());
+        audio.put("dropped_arrivals", arrivals.dropped());
+        List<Threshold.Verdict> verdicts = new ArrayList<>();
+        Threshold.Figures figures = figures(false);
+        for (Threshold t : spec.thresholds()) {
+            verdicts.add(t.evaluate(figures));
+        }
         for (ErrorClass c : ErrorClass.values()) {
             errors.putIfAbsent(c.wireName(), 0L);
         }
@@ -294,6 +414,7 @@ final class LoadRun {
                 TlsContexts.bestProvider().name().toLowerCase(), startEpochMillis,
                 TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - runStartNanos), spec.concurrency(),
                 arrivals.started(), completed, failed, stoppedCalls, Collections.unmodifiableMap(errors), latency,
-                audio, Collections.unmodifiableList(kept), stopped, spec.outDir());
+                audio, Collections.unmodifiableList(kept), stopped, spec.outDir(), List.copyOf(verdicts), abortedBy,
+                arrivals.profile().toString());
     }
 }

@@ -1,6 +1,7 @@
 package dev.chorus.engine;
 
 import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.metrics.Threshold;
 import dev.chorus.engine.session.SessionResult;
 import org.HdrHistogram.Histogram;
 
@@ -18,14 +19,33 @@ import java.util.Map;
  *                     underruns
  * @param stopped      true when the run was stopped before its plan ended (Ctrl-C, {@link RunHandle#stop()})
  * @param outDir       where the result files were written, or null
+ * @param thresholds   each {@code --threshold} with its figure and outcome, in the order given
+ * @param abortedBy    the threshold that stopped the run early ({@code --abort-on-fail}), or null
+ * @param profile      the load profile, in words
  */
 public record RunReport(String runId, String testSetName, String endpoint, String transport, String tlsProvider,
                         long startEpochMillis, long durationMillis, int concurrency, long started, long completed,
                         long failed, long stoppedCalls, Map<String, Long> errors, Map<Metric, Histogram> latencyMicros,
-                        Map<String, Long> audio, List<SessionResult> sessions, boolean stopped, Path outDir) {
+                        Map<String, Long> audio, List<SessionResult> sessions, boolean stopped, Path outDir,
+                        List<Threshold.Verdict> thresholds, String abortedBy, String profile) {
 
     /** True when every call that ended passed (non-fatal errors allowed) and none was cut short. */
     public boolean allPassed() {
         return failed == 0 && completed > 0;
+    }
+
+    /** True when every threshold holds (vacuously true without thresholds). */
+    public boolean thresholdsHold() {
+        for (Threshold.Verdict v : thresholds) {
+            if (!v.ok()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The run's verdict for CI: every call passed and every threshold holds (exit code 0). */
+    public boolean succeeded() {
+        return allPassed() && thresholdsHold();
     }
 }

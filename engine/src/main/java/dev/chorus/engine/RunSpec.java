@@ -3,15 +3,24 @@ package dev.chorus.engine;
 import dev.chorus.engine.config.AgentConfig;
 import dev.chorus.engine.config.TestSet;
 
+import dev.chorus.engine.metrics.Threshold;
+import dev.chorus.engine.schedule.LoadProfile;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What to run: an agent, a test set and a closed load profile. Immutable; build with {@link #builder()}.
+ * What to run: an agent, a test set, a load profile and thresholds. Immutable; build with {@link #builder()}.
  *
- * <p>Load model (k6's "shared iterations"): {@code concurrency} calls run at once; {@code iterations} calls are
- * made in all, test cases taken round-robin; with a {@code durationMillis} new calls start until it ends and open
- * calls then finish. The first {@code concurrency} calls start spread evenly over {@code rampMillis}.
+ * <p>Load models ({@link LoadProfile}): closed, k6's "shared iterations" — {@code concurrency} calls run at once,
+ * reached linearly over {@code rampMillis}; {@code iterations} calls are made in all, test cases taken round-robin;
+ * with a {@code durationMillis} new calls start until it ends and open calls then finish. Staged closed
+ * ({@code --stages}): the number of callers follows the stages, and the run lasts their total unless a duration
+ * is given. Open ({@code --rate}): new calls at a fixed rate up to {@code maxConcurrency}; arrivals that find the
+ * cap reached are dropped and counted.
  */
 public final class RunSpec {
     private final AgentConfig agent;
@@ -23,6 +32,9 @@ public final class RunSpec {
     private final Path outDir;
     private final String runId;
     private final int ioThreads;
+    private final LoadProfile profile;
+    private final List<Threshold> thresholds;
+    private final boolean abortOnFail;
 
     private RunSpec(Builder b) {
         this.agent = Objects.requireNonNull(b.agent, "agent");
@@ -36,11 +48,29 @@ public final class RunSpec {
         if (b.iterations > 0 && b.durationMillis > 0) {
             throw new IllegalArgumentException("give --iterations or --duration, not both");
         }
-        this.concurrency = b.concurrency;
+        if (b.stages != null && b.ratePerSecond > 0) {
+            throw new IllegalArgumentException("give --stages (closed model) or --rate (open model), not both");
+        }
+        if (b.stages != null) {
+            this.profile = LoadProfile.staged(b.stages);
+        } else if (b.ratePerSecond > 0) {
+            if (b.iterations == 0 && b.durationMillis == 0) {
+                throw new IllegalArgumentException("--rate needs --duration or --iterations to end; fix: e.g. "
+                        + "--rate 20/s --duration 60s");
+            }
+            this.profile = LoadProfile.open(b.ratePerSecond, b.maxConcurrency > 0 ? b.maxConcurrency
+                    : Math.max(b.concurrency, (int) Math.ceil(b.ratePerSecond * 60)));
+        } else {
+            this.profile = LoadProfile.closed(b.concurrency, b.rampMillis);
+        }
+        this.concurrency = profile.maxConcurrency();
         this.rampMillis = b.rampMillis;
-        this.durationMillis = b.durationMillis;
-        this.iterations = b.iterations > 0 || b.durationMillis > 0 ? b.iterations
+        this.durationMillis = b.durationMillis > 0 || b.stages == null ? b.durationMillis
+                : TimeUnit.NANOSECONDS.toMillis(profile.stagesNanos());
+        this.iterations = b.iterations > 0 || this.durationMillis > 0 ? b.iterations
                 : Math.max(b.concurrency, b.tests.testCases().size());
+        this.thresholds = List.copyOf(b.thresholds);
+        this.abortOnFail = b.abortOnFail;
         this.outDir = b.outDir;
         this.runId = b.runId != null ? b.runId : RunIds.newRunId();
         this.ioThreads = b.ioThreads;
@@ -91,6 +121,21 @@ public final class RunSpec {
     }
 
     /** Event loops; 0 = one per core (default). */
+    /** How calls arrive: closed (default), staged, or open. */
+    public LoadProfile profile() {
+        return profile;
+    }
+
+    /** Conditions the run must meet (exit code 1 otherwise); default none. */
+    public List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    /** Stop the run as soon as a threshold with data fails (checked every second); default false. */
+    public boolean abortOnFail() {
+        return abortOnFail;
+    }
+
     public int ioThreads() {
         return ioThreads;
     }
@@ -106,6 +151,39 @@ public final class RunSpec {
         private Path outDir;
         private String runId;
         private int ioThreads;
+        private List<LoadProfile.Stage> stages;
+        private double ratePerSecond;
+        private int maxConcurrency;
+        private final List<Threshold> thresholds = new ArrayList<>();
+        private boolean abortOnFail;
+
+        /** Staged closed load ({@code --stages}); replaces concurrency and ramp. */
+        public Builder stages(List<LoadProfile.Stage> stages) {
+            this.stages = stages;
+            return this;
+        }
+
+        /** Open model: new calls per second ({@code --rate}); 0 (default) for the closed model. */
+        public Builder ratePerSecond(double ratePerSecond) {
+            this.ratePerSecond = ratePerSecond;
+            return this;
+        }
+
+        /** Open model: most calls at once ({@code --max-concurrency}); default max(concurrency, rate × 60 s). */
+        public Builder maxConcurrency(int maxConcurrency) {
+            this.maxConcurrency = maxConcurrency;
+            return this;
+        }
+
+        public Builder threshold(Threshold threshold) {
+            this.thresholds.add(threshold);
+            return this;
+        }
+
+        public Builder abortOnFail(boolean abortOnFail) {
+            this.abortOnFail = abortOnFail;
+            return this;
+        }
 
         public Builder agent(AgentConfig agent) {
             this.agent = agent;

@@ -15,10 +15,14 @@ package dev.chorus.engine.metrics;
  *   <li>{@code send_lag}: actual minus planned send time of each outbound audio frame.</li>
  *   <li>{@code send_jitter}: |change of send lag| between consecutive frames of a call, i.e. how far each
  *       inter-send gap strays from {@code chunk_ms}.</li>
+ *   <li>{@code drift}: per call, the send lag of its last frame: how far its stream slipped from the planned
+ *       clock by the end (0 when pacing held).</li>
+ *   <li>{@code loop_hiccup}: per event loop, how late a 1 ms probe task ran: the loop's own stalls (GC, CPU
+ *       starvation), which bound every other figure's precision.</li>
  * </ul>
  */
 public enum Metric {
-    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER;
+    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER, DRIFT, LOOP_HICCUP;
 
     private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 

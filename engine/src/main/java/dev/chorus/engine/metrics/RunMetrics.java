@@ -23,6 +23,7 @@ public final class RunMetrics {
     private final EnumMap<Metric, Histogram> lastInterval = new EnumMap<>(Metric.class);
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder lateFrames = new LongAdder();
+    private final LongAdder skippedFrames = new LongAdder();
     private final LongAdder agentAudioMessages = new LongAdder();
     private final LongAdder agentAudioNanos = new LongAdder();
     private final LongAdder callerAudioNanos = new LongAdder();
@@ -55,6 +56,15 @@ public final class RunMetrics {
         if (jitterNanos >= 0) {
             record(Metric.SEND_JITTER, jitterNanos);
         }
+    }
+
+    /** One outbound frame that was not sent: it was too far overdue when its turn came (see CallSession). */
+    public void frameSkipped() {
+        skippedFrames.increment();
+    }
+
+    public long skippedFrames() {
+        return skippedFrames.sum();
     }
 
     public void agentAudio(long audioNanos) {

@@ -3,6 +3,8 @@ package dev.chorus.engine.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.chorus.engine.RunReport;
 import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.metrics.Threshold;
+import org.HdrHistogram.Histogram;
 import dev.chorus.engine.session.SessionResult;
 
 import java.io.IOException;
@@ -40,6 +42,7 @@ public final class ReportWriter {
             g.writeStringField("started_at", Instant.ofEpochMilli(report.startEpochMillis()).toString());
             g.writeNumberField("duration_ms", report.durationMillis());
             g.writeNumberField("concurrency", report.concurrency());
+            g.writeStringField("load_profile", report.profile());
             g.writeBooleanField("stopped", report.stopped());
 
             g.writeObjectFieldStart("sessions");
@@ -66,6 +69,11 @@ public final class ReportWriter {
             Json.percentiles(g, "send_jitter_ms", report.latencyMicros().get(Metric.SEND_JITTER));
             g.writeNumberField("frames_sent", report.audio().getOrDefault("frames_sent", 0L));
             g.writeNumberField("late_frames", report.audio().getOrDefault("late_frames", 0L));
+            g.writeNumberField("skipped_frames", report.audio().getOrDefault("skipped_frames", 0L));
+            Json.percentiles(g, "drift_ms", report.latencyMicros().get(Metric.DRIFT));
+            Histogram hiccup = report.latencyMicros().get(Metric.LOOP_HICCUP);
+            Json.percentiles(g, "loop_hiccup_ms", hiccup);
+            g.writeBooleanField("generator_stalled", generatorStalled(report));
             g.writeEndObject();
 
             g.writeObjectFieldStart("audio");
@@ -75,7 +83,15 @@ public final class ReportWriter {
             g.writeEndObject();
 
             g.writeArrayFieldStart("thresholds");
+            for (Threshold.Verdict v : report.thresholds()) {
+                g.writeStartObject();
+                g.writeStringField("expression", v.expression());
+                Json.millis(g, "value", v.value());
+                g.writeBooleanField("ok", v.ok());
+                g.writeEndObject();
+            }
             g.writeEndArray();
+            g.writeStringField("aborted_by", report.abortedBy());
 
             g.writeArrayFieldStart("worst_calls");
             for (SessionResult r : worst(report.sessions())) {
@@ -95,6 +111,17 @@ public final class ReportWriter {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
+
+    /**
+     * Whether the generator's own event loops stalled beyond the send-lag target (2 ms at p99): then late frames
+     * and long turns may be Chorus's, not the agent's, and the run says so.
+     */
+    public static boolean generatorStalled(RunReport report) {
+        Histogram hiccup = report.latencyMicros().get(Metric.LOOP_HICCUP);
+        return hiccup.getTotalCount() > 0 && hiccup.getValueAtPercentile(99) > STALL_MICROS;
+    }
+
+    static final long STALL_MICROS = 2000;
 
     /** Failed calls first, then the slowest turns. */
     static List<SessionResult> worst(List<SessionResult> sessions) {

@@ -2,6 +2,7 @@ package dev.chorus.engine.report;
 
 import dev.chorus.engine.RunReport;
 import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.metrics.Threshold;
 import org.HdrHistogram.Histogram;
 
 import java.util.Locale;
@@ -40,15 +41,34 @@ public final class Summary {
         }
         Histogram lag = r.latencyMicros().get(Metric.SEND_LAG);
         Histogram jitter = r.latencyMicros().get(Metric.SEND_JITTER);
-        b.append(String.format(Locale.ROOT, "pacing: %d frames sent, %d late; send lag p99 %.2f ms, "
+        long skipped = r.audio().getOrDefault("skipped_frames", 0L);
+        b.append(String.format(Locale.ROOT, "pacing: %d frames sent, %d late%s; send lag p99 %.2f ms, "
                         + "jitter p99 %.2f ms%n", r.audio().getOrDefault("frames_sent", 0L),
-                r.audio().getOrDefault("late_frames", 0L),
+                r.audio().getOrDefault("late_frames", 0L), skipped > 0 ? ", " + skipped + " skipped" : "",
                 lag.getTotalCount() == 0 ? 0.0 : lag.getValueAtPercentile(99) / 1000.0,
                 jitter.getTotalCount() == 0 ? 0.0 : jitter.getValueAtPercentile(99) / 1000.0));
         b.append(String.format(Locale.ROOT, "audio: %.1f s sent, %.1f s received in %d messages, %d underruns%n",
                 r.audio().getOrDefault("caller_audio_ms", 0L) / 1000.0,
                 r.audio().getOrDefault("agent_audio_ms", 0L) / 1000.0,
                 r.audio().getOrDefault("agent_audio_messages", 0L), r.audio().getOrDefault("underruns", 0L)));
+        if (ReportWriter.generatorStalled(r)) {
+            Histogram h = r.latencyMicros().get(Metric.LOOP_HICCUP);
+            b.append(String.format(Locale.ROOT, "warning: Chorus's own event loops stalled (hiccup p99 %.1f ms, max "
+                            + "%.1f ms): late frames and long turns may be the generator's, not the agent's%n",
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0));
+        }
+        long dropped = r.audio().getOrDefault("dropped_arrivals", 0L);
+        if (dropped > 0) {
+            b.append("arrivals: ").append(dropped).append(" dropped (max concurrency reached)")
+                    .append(System.lineSeparator());
+        }
+        for (Threshold.Verdict v : r.thresholds()) {
+            b.append(String.format(Locale.ROOT, "threshold %-28s %s (%s)%n", v.expression(), v.ok() ? "ok  " : "FAIL",
+                    Double.isNaN(v.value()) ? "no data" : String.format(Locale.ROOT, "%.4g", v.value())));
+        }
+        if (r.abortedBy() != null) {
+            b.append("aborted: threshold ").append(r.abortedBy()).append(" failed").append(System.lineSeparator());
+        }
         if (r.outDir() != null) {
             b.append("report: ").append(r.outDir().resolve("report.json")).append("  (sessions in ")
                     .append(r.outDir().resolve("sessions")).append(')').append(System.lineSeparator());

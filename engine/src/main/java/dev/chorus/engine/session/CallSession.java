@@ -66,6 +66,12 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     static final long CLOSE_REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     static final long BARGE_IN_WAIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /**
+     * A frame more than this overdue when its turn comes is skipped (counted, not sent): after a long stall of the
+     * generator, bursting seconds of audio at once would not be what a microphone does and would bury the agent.
+     * Shorter stalls are caught up in a burst so the stream does not drift.
+     */
+    static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int PLAYBACK_RING = 32;
 
     private final CompiledAgent agent;
@@ -111,6 +117,11 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private long seq;
     private long framesSent;
     private long lateFrames;
+    private long skippedFrames;
+    private boolean dropping;
+    private boolean wroteFrame;
+    private boolean skippedSlot;
+    private long startOffsetNanos;
     private long lastLagNanos;
     private Future<?> closeTimeout;
     private Future<?> pinger;
@@ -178,6 +189,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     public long startNanos() {
         return startNanos;
+    }
+
+    /**
+     * Delays the first frame by {@code offsetNanos} (less than one chunk) after ready, so that calls started
+     * together do not all send in the same instant of every chunk period. Call before the call is ready.
+     */
+    public void startOffset(long offsetNanos) {
+        this.startOffsetNanos = offsetNanos;
     }
 
     /** {@link NanoClock} time the WebSocket's TCP connect started: the handshake deadline runs from here. */
@@ -451,8 +470,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         event(ready.readyNanos(), "ready", sessionId);
         state = CallState.STREAMING;
         long now = clock.nanoTime();
-        streamStartNanos = now;
-        nextFramePlannedNanos = now;
+        streamStartNanos = now + startOffsetNanos;
+        nextFramePlannedNanos = streamStartNanos;
         long pingMillis = agent.config().pingIntervalMillis();
         if (pingMillis > 0) {
             pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
@@ -699,7 +718,15 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         while (state == CallState.STREAMING && nextFramePlannedNanos - now <= 0) {
             long planned = nextFramePlannedNanos;
             checkAgentTurnEnd(now);
-            if (runScript(planned, now)) {
+            dropping = now - planned > MAX_CATCH_UP_NANOS;
+            wroteFrame = false;
+            skippedSlot = false;
+            runScript(planned, now);
+            if (skippedSlot) {
+                skippedFrames++;
+                metrics.frameSkipped();
+            }
+            if (wroteFrame) {
                 wrote = true;
                 long lag = now - planned;
                 boolean late = lag >= chunkNanos;
@@ -819,8 +846,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         return true;
     }
 
+    /** Writes one audio frame, or, when the slot is too far overdue, only advances as if it had been sent. */
     private void send(ByteBuf source, int index, int length) {
         seq++;
+        if (dropping) {
+            skippedSlot = true;
+            return;
+        }
+        wroteFrame = true;
         ctx.write(frame.set(source, index, length, this), ctx.voidPromise());
     }
 
@@ -930,6 +963,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         if (state != CallState.FAILED) {
             state = CallState.DONE;
         }
+        if (framesSent > 0) {
+            metrics.record(Metric.DRIFT, Math.max(0, lastLagNanos));
+        }
         cancelTimers();
         if (closeTimeout != null) {
             closeTimeout.cancel(false);
@@ -958,6 +994,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("frames_sent", framesSent);
         counters.put("late_frames", lateFrames);
+        counters.put("skipped_frames", skippedFrames);
         counters.put("agent_audio_messages", agentAudioMessages);
         counters.put("agent_audio_ms", TimeUnit.NANOSECONDS.toMillis(agentAudioNanos));
         counters.put("underruns", underruns);

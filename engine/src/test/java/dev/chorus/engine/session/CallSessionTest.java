@@ -128,6 +128,36 @@ class CallSessionTest {
     }
 
     @Test
+    void skipsFramesTooFarOverdueAndCountsThem() throws Exception {
+        open("", "[{\"pause_ms\": 5000}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        drainAudioFrames();
+        // The loop stalls for 1 s: frames 1..24 are more than 500 ms overdue (skipped), 25..50 are caught up.
+        now.addAndGet(1000 * MS);
+        ch.advanceTimeBy(1000, TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(drainAudioFrames()).isEqualTo(26);
+        assertThat(metrics.skippedFrames()).isEqualTo(24);
+        assertThat(metrics.lateFrames()).isEqualTo(25);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void startOffsetDelaysTheFirstFrameWithinOneChunk() throws Exception {
+        CallSession session = open("", "[{\"pause_ms\": 1000}, {\"hang_up\": true}]");
+        session.startOffset(7 * MS);
+        openWebSocketAndReady();
+        assertThat(drainAudioFrames()).isZero();
+        advance(7 * MS);
+        assertThat(drainAudioFrames()).isEqualTo(1);
+        advance(20 * MS);
+        assertThat(drainAudioFrames()).isEqualTo(1);
+        metrics.sample();
+        assertThat(metrics.total(Metric.SEND_LAG).getMaxValue()).isLessThan(100L);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void measuresTurnFromThePlannedLastFrameToAgentSpeechPlayback() throws Exception {
         open("\"receive_sample_rate_hertz\": 16000",
                 "[{\"say\": \"Hello there.\"}, {\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"hang_up\": true}]");
