@@ -45,13 +45,18 @@ final class ReplyAudio {
                 throw new IllegalArgumentException("replyEncoding mp3 needs replyMp3 bytes");
             }
             long durationNanos = Mp3Duration.nanos(mp3);
+            // A decoder's first output is 529 + 576 (LAME's delay) samples into the stream: send that much ahead,
+            // as streaming TTS servers do, so the caller's playback does not underrun on the codec's delay.
+            int rate = Mp3Duration.rateHz(mp3);
+            long leadNanos = rate == 0 ? 0 : 1105L * 1_000_000_000L / rate;
             int chunk = Math.max(1, options.replyMp3ChunkBytes());
             int n = (mp3.length + chunk - 1) / chunk;
             payloads = new byte[n][];
             offsets = new long[n];
             for (int i = 0; i < n; i++) {
                 payloads[i] = Arrays.copyOfRange(mp3, i * chunk, Math.min(mp3.length, (i + 1) * chunk));
-                offsets[i] = durationNanos * i * chunk / mp3.length;
+                // One chunk early as well: a chunk's last frame is incomplete until the next chunk comes.
+                offsets[i] = Math.max(0, durationNanos * (i - 1L) * chunk / mp3.length - leadNanos);
             }
         } else {
             int rate = options.sendSampleRateHz();
@@ -145,7 +150,19 @@ final class ReplyAudio {
         private Mp3Duration() {
         }
 
+        /** The sample rate of the first frame, or 0 when there is none. */
+        static int rateHz(byte[] mp3) {
+            long[] r = scan(mp3);
+            return (int) r[1];
+        }
+
         static long nanos(byte[] mp3) {
+            long[] r = scan(mp3);
+            return r[1] == 0 ? 0 : r[0] * 1_000_000_000L / r[1];
+        }
+
+        /** [samples, rate of the first frame]. */
+        private static long[] scan(byte[] mp3) {
             long samples = 0;
             int rate = 0;
             int i = skipId3(mp3);
@@ -162,15 +179,18 @@ final class ReplyAudio {
                     continue;
                 }
                 boolean mpeg1 = version == 3;
-                rate = RATES_HZ[mpeg1 ? 0 : version == 2 ? 1 : 2][rateIndex];
+                int frameRate = RATES_HZ[mpeg1 ? 0 : version == 2 ? 1 : 2][rateIndex];
+                if (rate == 0) {
+                    rate = frameRate;
+                }
                 int kbps = BITRATES_KBPS[mpeg1 ? 0 : 1][bitrateIndex];
                 int padding = (h >>> 9) & 1;
                 int perFrame = mpeg1 ? 1152 : 576;
-                int length = perFrame / 8 * kbps * 1000 / rate + padding;
+                int length = perFrame / 8 * kbps * 1000 / frameRate + padding;
                 samples += perFrame;
                 i += Math.max(1, length);
             }
-            return rate == 0 ? 0 : samples * 1_000_000_000L / rate;
+            return new long[] {samples, rate};
         }
 
         private static int skipId3(byte[] b) {

@@ -1,5 +1,6 @@
 package dev.chorus.engine.pipeline;
 
+import dev.chorus.codecs.mp3.Mp3StreamDecoder;
 import dev.chorus.codecs.pcm.G711;
 import dev.chorus.codecs.pcm.Pcm16;
 import dev.chorus.codecs.template.InboundMessageScanner;
@@ -23,8 +24,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
  *  BinaryWebSocketFrame --------------------- raw audio bytes ------------------------------------------> AgentAudio
  * </pre>
  *
- * Audio bytes are decoded per {@code audio_encoding} (PCM16LE as is, μ-law/A-law expanded) and interleaved
- * channels mixed to mono. Fragmented messages are joined by the {@code WebSocketFrameAggregator} above.
+ * Audio bytes are decoded per {@code audio_encoding} (PCM16LE as is, μ-law/A-law expanded, MP3 through a
+ * streaming decoder that keeps the first audible sample in place) and interleaved channels mixed to mono. Fragmented messages are joined by the {@code WebSocketFrameAggregator} above.
  * Other frames (ping, pong, close) pass through. Not sharable: the scanner and the reused {@link AgentAudio} belong
  * to one channel.
  */
@@ -35,6 +36,9 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
     private final NanoClock clock;
     private final AgentAudio audio = new AgentAudio();
     private final int captureCount;
+    private final int receiveRateHz;
+    private Mp3StreamDecoder mp3;
+    private boolean rateChecked;
 
     /**
      * @param scanner  reads type, audio data, and the values {@code [session id, text, captures...]} in that order
@@ -42,13 +46,18 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
      * @param channels interleaved channels of inbound PCM ({@code receive_audio_channels})
      */
     public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, NanoClock clock) {
-        this(scanner, encoding, channels, 0, clock);
+        this(scanner, encoding, channels, 0, 0, clock);
     }
 
-    /** @param captureCount how many values after [session id, text] the scanner reads ({@code captures}) */
+    /**
+     * @param captureCount  how many values after [session id, text] the scanner reads ({@code captures})
+     * @param receiveRateHz {@code receive_sample_rate_hertz}, checked against an MP3 stream's own rate (0: no check)
+     */
     public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, int captureCount,
-                               NanoClock clock) {
+                               int receiveRateHz, NanoClock clock) {
         this.captureCount = captureCount;
+        this.receiveRateHz = receiveRateHz;
+        this.rateChecked = receiveRateHz == 0;
         this.scanner = scanner;
         this.encoding = encoding;
         this.channels = channels;
@@ -112,6 +121,38 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * MP3 bytes (cut anywhere) through the stream's decoder: the PCM of every frame they complete, with the
+     * decoder's delay and the encoder's trimmed so the first audible sample keeps its place, or null when no frame
+     * completed yet. Undecodable bytes become an {@code invalid_audio} event; the stream goes on.
+     */
+    private ByteBuf decodeMp3(ChannelHandlerContext ctx, ByteBuf in, int index, int length, long arrivalNanos) {
+        if (mp3 == null) {
+            mp3 = new Mp3StreamDecoder();
+        }
+        ByteBuf pcm = ctx.alloc().buffer(Math.max(4608, length * 12));
+        mp3.feed(in.slice(index, length), pcm);
+        int errors = mp3.lastErrors();
+        if (errors != 0) {
+            ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO, "MP3 payload of " + length + " bytes: "
+                    + ((errors & Mp3StreamDecoder.ERROR_BAD_FRAME) != 0 ? "a frame could not be decoded (silence "
+                    + "put in its place)" : "bytes that are not MP3 frames were skipped"), arrivalNanos));
+        }
+        if (!rateChecked && mp3.sampleRateHz() > 0) {
+            rateChecked = true;
+            if (mp3.sampleRateHz() != receiveRateHz) {
+                ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO, "the agent's MP3 is "
+                        + mp3.sampleRateHz() + " Hz but receive_sample_rate_hertz is " + receiveRateHz
+                        + "; fix: set receive_sample_rate_hertz to " + mp3.sampleRateHz(), arrivalNanos));
+            }
+        }
+        if (!pcm.isReadable()) {
+            pcm.release();
+            return null;
+        }
+        return pcm;
+    }
+
     /** The capture values (after [session id, text]) when any is present, else null. */
     private String[] captures(ScanResult result) {
         if (captureCount == 0) {
@@ -165,11 +206,15 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
                 }
                 break;
             }
+            case MP3: {
+                pcm = decodeMp3(ctx, in, index, length, arrivalNanos);
+                if (pcm == null) {
+                    return;
+                }
+                break;
+            }
             default:
-                // MP3 decoding (JLayer, with decoder-delay compensation) is delivered with issue #3.
-                ctx.fireChannelRead(new AgentProblem(ErrorClass.INVALID_AUDIO,
-                        "audio_encoding " + encoding.wireName() + " is not decoded by this version", arrivalNanos));
-                return;
+                throw new IllegalStateException("unknown audio_encoding " + encoding);
         }
         ctx.fireChannelRead(audio.set(pcm, arrivalNanos));
     }

@@ -62,7 +62,7 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
                 .build()));
         p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         p.addLast(PipelineNames.AGENT_DECODER, new AgentMessageDecoder(agent.newScanner(), config.audioEncoding(),
-                config.receiveAudioChannels(), agent.captureCount(), clock));
+                config.receiveAudioChannels(), agent.captureCount(), config.receiveSampleRateHz(), clock));
         p.addLast(PipelineNames.AUDIO_ENCODER, new CallerAudioEncoder(agent.audioTemplate(), agent.mediaTemplate()));
         p.addLast(PipelineNames.READY_GATE, new ReadyGate(config.handshakeReadyMessageType(),
                 config.handshakeRequiresSessionId(), config.sessionIdPath(),

@@ -207,6 +207,37 @@ class WireFormatsTest {
         }
     }
 
+    /**
+     * MP3 replies (24 kHz without a LAME tag, 48 kHz with one), cut every 700 bytes regardless of frames: the
+     * speech in each file starts 300 ms in, so the turn is 300 ms after the first audio — the decoder's and the
+     * encoder's delays are taken out, not added.
+     */
+    @Test
+    void mp3RepliesAreTimedFromTheirFirstAudibleSample() throws Exception {
+        for (String fixture : new String[] {"speech_24k_48kbps.mp3", "speech_48k_128kbps.mp3"}) {
+            byte[] mp3;
+            try (java.io.InputStream in = getClass().getResourceAsStream("/mp3/" + fixture)) {
+                mp3 = in.readAllBytes();
+            }
+            int rate = fixture.contains("24k") ? 24000 : 48000;
+            try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder().replyDelayMillis(100)
+                    .replyEncoding("mp3").replyMp3(mp3).replyMp3ChunkBytes(700).build())) {
+                AgentConfig config = agent("{\"endpoint\": \"" + agent.endpoint() + "\", " + trust(agent) + ", "
+                        + "\"audio_encoding\": \"mp3\", \"receive_sample_rate_hertz\": " + rate + "}");
+                RunReport report = run(config, tests("mp3"), 1, 1);
+                SessionResult r = report.sessions().get(0);
+                assertThat(r.passed()).as(r.toString()).isTrue();
+                assertThat(r.nonFatalErrors()).as(fixture).isEmpty();
+                // first_audio: the first message's arrival; turn: the playback of the first audible sample, which
+                // the files put 300 ms in (loose upper bound: this machine is shared).
+                assertThat(r.turnMillis()).hasSize(1);
+                assertThat(r.turnMillis().get(0) - r.firstAudioMillis().get(0)).as(fixture + r)
+                        .isBetween(290.0, 360.0);
+                assertThat(r.counters().get("agent_audio_ms")).as(fixture).isBetween(990L, 1010L);
+            }
+        }
+    }
+
     /** A 3 MB attachment arrives byte for byte, as base64 inside the JSON media template and as one binary frame. */
     @Test
     void mediaInBothForms() throws Exception {
