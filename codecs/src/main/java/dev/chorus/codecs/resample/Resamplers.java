@@ -59,12 +59,23 @@ public final class Resamplers {
         }
 
         @Override
+        public int process(float[] in, int inOffset, int inLength, float[] out, int outOffset) {
+            System.arraycopy(in, inOffset, out, outOffset, inLength);
+            return inLength;
+        }
+
+        @Override
         public int maxOutput(int inLength) {
             return inLength;
         }
 
         @Override
         public int flush(short[] out, int outOffset) {
+            return 0;
+        }
+
+        @Override
+        public int flush(float[] out, int outOffset) {
             return 0;
         }
 

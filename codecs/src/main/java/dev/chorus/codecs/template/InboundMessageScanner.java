@@ -1,12 +1,15 @@
 package dev.chorus.codecs.template;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -15,11 +18,18 @@ import java.util.List;
  * are skipped, never built. Fields may come in any order: audio met before the type is decoded tentatively and
  * rolled back if the message turns out not to be audio.
  *
- * <p>Not thread-safe: one per connection (it reuses a scratch array and its {@link ScanResult}).
+ * <p>Allocation-free for audio messages: a fresh jackson parser costs about 800 bytes (parser, I/O context, read
+ * contexts, quad buffer), so objects and arrays go through one non-blocking parser kept for the connection and fed
+ * message after message, each message one root-level value of the same token stream. It is replaced after any
+ * error (its state is then unknown) and every {@value #MESSAGES_PER_PARSER} messages (bounding its field-name
+ * table). Scalar roots, which a non-blocking parser cannot end without more input, take a fresh blocking parser.
+ *
+ * <p>Not thread-safe: one per connection (it reuses a parser, a scratch array and its {@link ScanResult}).
  */
 public final class InboundMessageScanner {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final int MAX_DEPTH = 64;
+    private static final int MESSAGES_PER_PARSER = 1 << 16;
 
     /** What a message turned out to be. */
     public enum Kind { AUDIO, MESSAGE, INVALID_JSON, INVALID_AUDIO }
@@ -69,6 +79,14 @@ public final class InboundMessageScanner {
     private final String[] names = new String[MAX_DEPTH];
     private final int[] indices = new int[MAX_DEPTH];
     private byte[] scratch = new byte[4096];
+    /** The connection's non-blocking parser, or null until the next object or array message. */
+    private JsonParser stream;
+    private ByteArrayFeeder feeder;
+    private int streamMessages;
+    private long streamBytes;
+    /** Bytes fed to {@link #stream} before the current message, to turn stream offsets into message offsets. */
+    private long messageBase;
+    private final TrailingCheck trailing = new TrailingCheck();
 
     public InboundMessageScanner(DotPath typePath, String audioTypeValue, DotPath audioDataPath,
                                  List<DotPath> valuePaths) {
@@ -118,20 +136,47 @@ public final class InboundMessageScanner {
         typeIsAudio = false;
         audioState = 0;
         audioStart = audioOut.writerIndex();
-        try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
-            JsonToken root = p.nextToken();
+        messageBase = 0;
+        boolean structured = isStructured(bytes, offset, length);
+        boolean rootDone = false;
+        JsonParser p = null;
+        try {
+            if (structured) {
+                p = streamFor(bytes, offset, length);
+            } else {
+                p = FACTORY.createParser(bytes, offset, length);
+            }
+            JsonToken root = next(p);
             if (root == null) {
                 return invalidJson(audioOut, "empty message");
             }
             walk(p, root, 0, audioOut);
-            if (p.nextToken() != null) {
+            rootDone = true;
+            if (structured) {
+                // Checked on the bytes, not by asking for a token: a trailing fragment such as '"ab' would only
+                // answer NOT_AVAILABLE and corrupt the next message.
+                int trailingAt = trailing.find(p);
+                if (trailingAt >= 0) {
+                    discardStream();
+                    return invalidJson(audioOut, "trailing content after the JSON value at offset "
+                            + (length - trailingAt));
+                }
+                p.nextToken();
+            } else if (p.nextToken() != null) {
                 return invalidJson(audioOut, "trailing content after the JSON value at offset "
                         + p.currentLocation().getByteOffset());
             }
         } catch (JsonProcessingException e) {
-            return invalidJson(audioOut, e.getOriginalMessage() + " at offset " + e.getLocation().getByteOffset());
+            discardStream();
+            return invalidJson(audioOut, (rootDone ? "trailing content after the JSON value: " : "")
+                    + e.getOriginalMessage() + " at offset " + (e.getLocation().getByteOffset() - messageBase));
         } catch (IOException e) {
+            discardStream();
             return invalidJson(audioOut, String.valueOf(e.getMessage()));
+        } finally {
+            if (!structured && p != null) {
+                closeQuietly(p);
+            }
         }
         if (typeIsAudio) {
             if (audioState == 1) {
@@ -151,6 +196,106 @@ public final class InboundMessageScanner {
         return r;
     }
 
+    private static boolean isStructured(byte[] bytes, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    /** The connection's parser with this message fed to it; the previous message was consumed to its end. */
+    private JsonParser streamFor(byte[] bytes, int offset, int length) throws IOException {
+        if (stream != null && ++streamMessages >= MESSAGES_PER_PARSER) {
+            discardStream();
+        }
+        if (stream == null) {
+            stream = FACTORY.createNonBlockingByteArrayParser();
+            feeder = (ByteArrayFeeder) stream.getNonBlockingInputFeeder();
+            streamMessages = 0;
+            streamBytes = 0;
+        }
+        messageBase = streamBytes;
+        streamBytes += length;
+        feeder.feedInput(bytes, offset, offset + length);
+        return stream;
+    }
+
+    private void discardStream() {
+        if (stream != null) {
+            closeQuietly(stream);
+            stream = null;
+            feeder = null;
+        }
+    }
+
+    private static void closeQuietly(JsonParser p) {
+        try {
+            p.close();
+        } catch (IOException ignored) {
+            // Nothing to release but buffers; a failed close changes no result.
+        }
+    }
+
+    /**
+     * Finds non-whitespace left after the root value among the bytes the parser still holds, which
+     * {@link JsonParser#releaseBuffered(OutputStream)} hands over without consuming them. Allocation-free.
+     */
+    private static final class TrailingCheck extends OutputStream {
+        private int found;
+
+        /** How many bytes before the message's end the first trailing non-whitespace byte lies, or -1. */
+        int find(JsonParser p) throws IOException {
+            found = -1;
+            p.releaseBuffered(this);
+            return found;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            for (int i = off, end = off + len; i < end; i++) {
+                if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') {
+                    found = end - i;
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    /** The next token; the message ending inside a value is an error, as the blocking parser reports it. */
+    private static JsonToken next(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == JsonToken.NOT_AVAILABLE) {
+            throw new JsonParseException(p, "unexpected end of message");
+        }
+        return t;
+    }
+
+    /**
+     * Skips the object or array just started. Not {@link JsonParser#skipChildren()}: on a non-blocking parser it
+     * would spin on {@code NOT_AVAILABLE} forever when a message is cut short.
+     */
+    private static void skip(JsonParser p) throws IOException {
+        for (int open = 1; open > 0; ) {
+            JsonToken t = next(p);
+            if (t == null) {
+                return;
+            }
+            if (t.isStructStart()) {
+                open++;
+            } else if (t.isStructEnd()) {
+                open--;
+            }
+        }
+    }
+
     private ScanResult invalidJson(ByteBuf audioOut, String message) {
         audioOut.writerIndex(audioStart);
         result.kind = Kind.INVALID_JSON;
@@ -164,23 +309,22 @@ public final class InboundMessageScanner {
     private void walk(JsonParser p, JsonToken token, int depth, ByteBuf audioOut) throws IOException {
         if (token == JsonToken.START_OBJECT) {
             if (depth >= MAX_DEPTH || !onSomePath(depth)) {
-                p.skipChildren();
+                skip(p);
                 return;
             }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            while (next(p) == JsonToken.FIELD_NAME) {
                 names[depth] = p.currentName();
                 indices[depth] = -1;
-                walk(p, p.nextToken(), depth + 1, audioOut);
+                walk(p, next(p), depth + 1, audioOut);
             }
         } else if (token == JsonToken.START_ARRAY) {
             if (depth >= MAX_DEPTH || !onSomePath(depth)) {
-                p.skipChildren();
+                skip(p);
                 return;
             }
             int i = 0;
             JsonToken t;
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+            while ((t = next(p)) != JsonToken.END_ARRAY && t != null) {
                 names[depth] = null;
                 indices[depth] = i++;
                 walk(p, t, depth + 1, audioOut);

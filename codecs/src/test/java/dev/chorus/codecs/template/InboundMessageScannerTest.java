@@ -95,4 +95,46 @@ class InboundMessageScannerTest {
         assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
         assertThat(r.type()).isNull();
     }
+
+    /** One parser serves the connection; a bad message must not leak into the next one. */
+    @Test
+    void keepsGoingAfterTruncatedAndTrailingMessages() {
+        InboundMessageScanner s = scanner("type", "data");
+        String good = "{\"type\":\"audio_chunk\",\"data\":\"AQID\"}";
+        String[] bad = {
+            "{\"type\":\"audio_chunk\",\"data\":\"AQID\"",
+            "{\"type\":\"x\"} \"ab",
+            "{\"type\":\"x\"} tru",
+            "{\"type\":\"x\"}{\"type\":\"y\"}",
+            "{\"skip\":{\"deep\":[1,2,",
+            "{\"type\":\"audio_chunk\",\"data\":\"AQ"};
+        for (String b : bad) {
+            for (boolean direct : new boolean[] {false, true}) {
+                audio.clear();
+                assertThat(scan(s, b, direct).kind()).as(b).isEqualTo(Kind.INVALID_JSON);
+                assertThat(audio.writerIndex()).isZero();
+                ScanResult r = scan(s, good, direct);
+                assertThat(r.kind()).as("after %s", b).isEqualTo(Kind.AUDIO);
+                assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(new byte[] {1, 2, 3});
+            }
+        }
+        assertThat(scan(s, "  42 ", false).kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(scan(s, "", false).kind()).isEqualTo(Kind.INVALID_JSON);
+        audio.clear();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(scan(s, " " + good + "\n", i % 2 == 0).kind()).isEqualTo(Kind.AUDIO);
+        }
+        assertThat(audio.writerIndex()).isEqualTo(3000);
+    }
+
+    @Test
+    void reportsTheOffsetWithinTheMessage() {
+        InboundMessageScanner s = scanner("type", "data");
+        scan(s, "{\"type\":\"x\"}", false);
+        ScanResult r = scan(s, "{\"type\":\"x\"}  x", false);
+        assertThat(r.errorMessage()).isEqualTo("trailing content after the JSON value at offset 14");
+        r = scan(s, "{\"type\": ]", false);
+        assertThat(r.kind()).isEqualTo(Kind.INVALID_JSON);
+        assertThat(r.errorMessage()).endsWith("at offset 9");
+    }
 }
