@@ -22,7 +22,9 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>The onset level is the gate amplitude or 5 × the noise floor's RMS, whichever is higher: Gaussian noise passes
  * 5σ about once in 2 million samples, so noise before the onset rarely pulls it early. The noise floor starts at the
- * first frame's power, follows the frame power down at once and up by at most 0.3 dB a frame on frames WebRTC calls
+ * gate (a stream may open with speech — agents start replies mid-word, with no silence before — and a floor taken
+ * from that first frame would hide speech until its first syllable dip, ~240 ms late), follows the frame power down
+ * at once and up by at most 0.3 dB a frame on frames WebRTC calls
  * noise (30 dB/s) and 1 dB/s otherwise: a noise level that steps up by more than 6 dB can raise false onsets for
  * the few hundred milliseconds the floor takes to catch up.
  *
@@ -162,7 +164,7 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
         double power = (double) sum / n;
         double floor = floorPower;
         if (floor < 0) {
-            floor = power;
+            floor = gatePower;
         }
         boolean loud = power > gatePower && power > floor * floorMargin;
         // Entering speech needs WebRTC's own detection; staying in it also accepts its hangover frames, which bridge

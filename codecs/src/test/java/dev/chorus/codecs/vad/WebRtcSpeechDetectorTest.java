@@ -263,4 +263,14 @@ class WebRtcSpeechDetectorTest {
         assertThat(d.inSpeech()).isFalse();
         assertThat(d.lastSpeechSample()).isBetween(end - 16000 * 30 / 1000, end + 16000 * 5 / 1000);
     }
+
+    /** Agents start replies mid-word: a stream that opens with speech has its onset at sample 0, not a dip later. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {8000, 16000, 24000, 48000})
+    void streamThatOpensWithSpeechHasItsOnsetAtTheStart(int rateHz) {
+        short[] speech = dev.chorus.codecs.pcm.SpeechLikeSignal.generate(rateHz, 1200, 42);
+        WebRtcSpeechDetector d = new WebRtcSpeechDetector(rateHz);
+        long onset = d.feed(speech, 0, speech.length);
+        org.assertj.core.api.Assertions.assertThat(onset * 1000.0 / rateHz).isBetween(0.0, 5.0);
+    }
 }

@@ -2,8 +2,8 @@ package dev.chorus.engine.session;
 
 import dev.chorus.codecs.template.JsonText;
 import dev.chorus.codecs.template.TemplateValues;
-import dev.chorus.codecs.vad.EnergySpeechDetector;
 import dev.chorus.codecs.vad.SpeechDetector;
+import dev.chorus.codecs.vad.WebRtcSpeechDetector;
 import dev.chorus.engine.metrics.Metric;
 import dev.chorus.engine.metrics.RunMetrics;
 import dev.chorus.engine.pipeline.AgentAudio;
@@ -174,7 +174,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         this.listener = listener;
         this.chunkNanos = agent.chunkNanos();
         this.receiveRateHz = agent.config().receiveSampleRateHz();
-        this.detector = new EnergySpeechDetector(receiveRateHz);
+        this.detector = new WebRtcSpeechDetector(receiveRateHz);
         this.endpoint = agent.directEndpoint();
         this.connectStartNanos = startNanos;
     }
