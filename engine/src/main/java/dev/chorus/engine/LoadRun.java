@@ -7,6 +7,7 @@ import dev.chorus.engine.report.ReportWriter;
 import dev.chorus.engine.report.SessionFileWriter;
 import dev.chorus.engine.schedule.Arrivals;
 import dev.chorus.engine.schedule.LoadProfile;
+import dev.chorus.engine.schedule.Pacer;
 import dev.chorus.engine.session.CallSession;
 import dev.chorus.engine.session.CompiledAgent;
 import dev.chorus.engine.session.ErrorClass;
@@ -75,6 +76,8 @@ final class LoadRun {
     private final URI endpoint;
     private final MpscUnboundedArrayQueue<SessionResult> results = new MpscUnboundedArrayQueue<>(1024);
     private EventLoop pumpLoop;
+    /** One frame timer per event loop (each used on its loop only; the map is filled before the first call). */
+    private final Map<EventLoop, Pacer> pacers = new ConcurrentHashMap<>();
     private volatile String abortedBy;
     private final Map<String, OpenCall> open = new ConcurrentHashMap<>();
     private final CompletableFuture<RunReport> completion = new CompletableFuture<>();
@@ -135,6 +138,7 @@ final class LoadRun {
         arrivals.begin();
         for (EventExecutor loop : group) {
             startHiccupProbe((EventLoop) loop);
+            pacers.put((EventLoop) loop, new Pacer(loop, clock));
         }
         pumpLoop = group.next();
         pumpLoop.execute(this::pump);
@@ -210,6 +214,7 @@ final class LoadRun {
         long startNanos = clock.nanoTime();
         CallSession session = new CallSession(agent, plan, callId, spec.runId(), startNanos, clock, metrics,
                 this::sessionEnded);
+        session.pacer(pacers.get(loop));
         // Golden-ratio spread: calls that start together send in different instants of each chunk period.
         session.startOffset((long) (((n * 0.6180339887498949) % 1.0) * agent.chunkNanos()));
         open.put(callId, new OpenCall(session, loop));

@@ -12,6 +12,7 @@ import dev.chorus.engine.pipeline.AgentProblem;
 import dev.chorus.engine.pipeline.CallerAudio;
 import dev.chorus.engine.pipeline.CallerMedia;
 import dev.chorus.engine.pipeline.SessionReady;
+import dev.chorus.engine.schedule.Pacer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -108,9 +109,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private long wsNanos;
 
     // pacing
-    private final Runnable tickTask = this::tick;
+    private final Pacer.Timed frameTimer = new Pacer.Timed() {
+        @Override
+        protected void onDeadline(long nowNanos) {
+            tick();
+        }
+    };
+    private Pacer pacer;
     private final CallerAudio frame = new CallerAudio();
-    private Future<?> tickFuture;
     private long streamStartNanos;
     private long frameIndex;
     private long nextFramePlannedNanos;
@@ -358,9 +364,20 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     // ------------------------------------------------------------------ connection lifecycle
 
+    /**
+     * The frame timer of the event loop this call runs on, shared by its calls; without one (tests) the call makes
+     * its own on {@link #handlerAdded}. Call before the call is added to a pipeline.
+     */
+    public void pacer(Pacer loopPacer) {
+        this.pacer = loopPacer;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (pacer == null) {
+            pacer = new Pacer(ctx.executor(), clock);
+        }
         if (stopRequested) {
             ctx.executor().execute(this::stop);
         }
@@ -709,7 +726,6 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
      * drifting, then sleeps until the next planned time.
      */
     private void tick() {
-        tickFuture = null;
         if (state != CallState.STREAMING) {
             return;
         }
@@ -744,8 +760,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             ctx.flush();
         }
         if (state == CallState.STREAMING) {
-            tickFuture = ctx.executor().schedule(tickTask, nextFramePlannedNanos - clock.nanoTime(),
-                    TimeUnit.NANOSECONDS);
+            pacer.schedule(frameTimer, nextFramePlannedNanos);
         }
     }
 
@@ -980,9 +995,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     }
 
     private void cancelTimers() {
-        if (tickFuture != null) {
-            tickFuture.cancel(false);
-            tickFuture = null;
+        if (pacer != null) {
+            pacer.cancel(frameTimer);
         }
         if (pinger != null) {
             pinger.cancel(false);
