@@ -48,6 +48,8 @@ public final class Pacer {
     private final long epochNanos;
     private final Timed[] heads = new Timed[SLOTS];
     private final Runnable wake = this::run;
+    private Timed[] dueBuffer = new Timed[64];
+    private Timed[] laterBuffer = new Timed[64];
     private long cursor;
     private int size;
     private long wakeAtSlot = Long.MIN_VALUE;
@@ -123,7 +125,11 @@ public final class Pacer {
         executor.schedule(wake, Math.max(0, endNanos - clock.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** A wake-up: runs everything due in the slots up to now, then arms for the next non-empty slot. */
+    /**
+     * A wake-up: takes out everything due in the slots up to now, moves the cursor to now, re-files what is not due
+     * yet, and only then runs the due ones — so what they file lands relative to the new cursor — and arms for the
+     * next non-empty slot.
+     */
     private void run() {
         long now = clock.nanoTime();
         long nowSlot = slotOf(now);
@@ -132,30 +138,47 @@ public final class Pacer {
             return;
         }
         wakeAtSlot = Long.MIN_VALUE;
+        int due = 0;
+        int later = 0;
         long last = Math.min(nowSlot, cursor + SLOTS - 1);
         for (long s = cursor; s <= last && size > 0; s++) {
-            int i = (int) (s & MASK);
-            Timed t = heads[i];
+            Timed t = heads[(int) (s & MASK)];
             while (t != null) {
                 Timed next = t.next;
-                if (t.slot != s) {
-                    // Filed a lap ahead (beyond the wheel): not yet.
-                    t = next;
-                    continue;
-                }
-                unlink(t);
-                if (t.deadlineNanos - now <= 0) {
-                    t.onDeadline(now);
-                } else {
-                    link(t, Math.min(slotOf(t.deadlineNanos), nowSlot + SLOTS - 1));
+                if (t.slot <= s) {
+                    unlink(t);
+                    if (t.deadlineNanos - now <= 0) {
+                        dueBuffer = add(dueBuffer, due++, t);
+                    } else {
+                        laterBuffer = add(laterBuffer, later++, t);
+                    }
                 }
                 t = next;
             }
         }
         cursor = Math.max(cursor, nowSlot);
+        for (int k = 0; k < later; k++) {
+            Timed t = laterBuffer[k];
+            laterBuffer[k] = null;
+            link(t, Math.max(cursor, Math.min(slotOf(t.deadlineNanos), cursor + SLOTS - 1)));
+        }
+        for (int k = 0; k < due; k++) {
+            Timed t = dueBuffer[k];
+            dueBuffer[k] = null;
+            t.onDeadline(now);
+        }
         if (size > 0) {
             armFor(nextNonEmptySlot());
         }
+    }
+
+    /** Appends to a reused buffer, growing it (rarely: to the most timers ever due at once). */
+    private static Timed[] add(Timed[] buffer, int index, Timed t) {
+        if (index == buffer.length) {
+            buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        buffer[index] = t;
+        return buffer;
     }
 
     private long nextNonEmptySlot() {

@@ -101,4 +101,28 @@ class PacerTest {
         assertThat(fired).containsExactly("late");
         assertFalse(ch.finish());
     }
+
+    /** After an idle time longer than the wheel, what a due timer files from its callback is still found. */
+    @Test
+    void timersFiledFromCallbacksAfterALongIdleStillFire() {
+        Pacer pacer = new Pacer(ch.eventLoop(), now::get);
+        advance(320_000 * US);
+        long[] d = {now.get() + 20_000 * US};
+        int[] ticks = {0};
+        Pacer.Timed[] self = new Pacer.Timed[1];
+        self[0] = new Pacer.Timed() {
+            @Override
+            protected void onDeadline(long nowNanos) {
+                ticks[0]++;
+                d[0] += 20_000 * US;
+                pacer.schedule(self[0], d[0]);
+            }
+        };
+        pacer.schedule(self[0], d[0]);
+        for (int i = 0; i < 2000; i++) {
+            advance(100 * US);
+        }
+        assertThat(ticks[0]).isEqualTo(10);
+        assertFalse(ch.finish());
+    }
 }
