@@ -154,6 +154,28 @@ public final class MessageTemplate {
     }
 
     /**
+     * As {@link #encode}, with the payload already base64-encoded: {@code base64Length} bytes at {@code base64Index}
+     * of {@code base64} are copied into the payload slot. For audio shared by every call (utterances, silence),
+     * encoded once per run, so each frame is a few copies instead of a base64 pass. Neither buffer is released;
+     * indices do not move. Not for raw-payload templates (there the payload goes as binary, unencoded).
+     */
+    public void encodePreencoded(ByteBuf base64, int base64Index, int base64Length, TemplateValues values,
+                                 ByteBuf out) {
+        for (Object segment : segments) {
+            if (segment instanceof byte[]) {
+                out.writeBytes((byte[]) segment);
+            } else {
+                Slot slot = (Slot) segment;
+                if (slot.payload()) {
+                    out.writeBytes(base64, base64Index, base64Length);
+                } else {
+                    values.write(slot.name(), slot.insideJsonString(), out);
+                }
+            }
+        }
+    }
+
+    /**
      * The template with every placeholder filled (the payload's left empty), for messages sent once.
      *
      * @throws TemplateException naming a placeholder that {@code values} does not know

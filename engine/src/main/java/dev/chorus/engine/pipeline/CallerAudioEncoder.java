@@ -37,7 +37,13 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof CallerAudio) {
             CallerAudio a = (CallerAudio) msg;
-            ctx.write(encode(ctx, audioTemplate, a.source(), a.index(), a.length(), a.values()), promise);
+            if (a.base64() != null && !audioTemplate.isRawPayload()) {
+                ByteBuf out = ctx.alloc().directBuffer(audioTemplate.encodedLengthUpperBound(a.length()));
+                audioTemplate.encodePreencoded(a.base64(), a.base64Index(), a.base64Length(), a.values(), out);
+                ctx.write(new TextWebSocketFrame(out), promise);
+            } else {
+                ctx.write(encode(ctx, audioTemplate, a.source(), a.index(), a.length(), a.values()), promise);
+            }
         } else if (msg instanceof CallerMedia) {
             CallerMedia m = (CallerMedia) msg;
             ByteBuf bytes = m.bytes();

@@ -785,7 +785,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
                     utteranceStartPlannedNanos = plannedNanos;
                 }
                 int frameBytes = agent.frameBytes();
-                send(u.audio(), utteranceFrame * frameBytes, frameBytes);
+                send(u.audio(), utteranceFrame * frameBytes, frameBytes, u.audioBase64(),
+                        utteranceFrame * agent.base64FrameBytes());
                 if (++utteranceFrame == u.frames()) {
                     lastUserFramePlannedNanos = plannedNanos;
                     turnPending = true;
@@ -857,19 +858,23 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     private boolean sendSilence() {
         ByteBuf silence = agent.silenceFrame();
-        send(silence, 0, silence.capacity());
+        send(silence, 0, silence.capacity(), agent.silenceBase64(), 0);
         return true;
     }
 
     /** Writes one audio frame, or, when the slot is too far overdue, only advances as if it had been sent. */
-    private void send(ByteBuf source, int index, int length) {
+    private void send(ByteBuf source, int index, int length, ByteBuf base64, int base64Index) {
         seq++;
         if (dropping) {
             skippedSlot = true;
             return;
         }
         wroteFrame = true;
-        ctx.write(frame.set(source, index, length, this), ctx.voidPromise());
+        frame.set(source, index, length, this);
+        if (base64 != null) {
+            frame.base64(base64, base64Index, agent.base64FrameBytes());
+        }
+        ctx.write(frame, ctx.voidPromise());
     }
 
     private void hangUp() {

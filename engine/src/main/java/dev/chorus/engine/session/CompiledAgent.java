@@ -34,6 +34,8 @@ public final class CompiledAgent {
     private final int frameBytes;
     private final long chunkNanos;
     private final ByteBuf silenceFrame;
+    private final ByteBuf silenceBase64;
+    private final int base64FrameBytes;
 
     private CompiledAgent(AgentConfig config, SslContext sslContext) {
         this.config = config;
@@ -57,6 +59,9 @@ public final class CompiledAgent {
         byte[] frame = new byte[frameBytes];
         java.util.Arrays.fill(frame, silence);
         this.silenceFrame = PreparedTestCase.shared(frame);
+        this.silenceBase64 = audioTemplate.isRawPayload() ? null
+                : PreparedTestCase.base64Frames(silenceFrame, frameBytes);
+        this.base64FrameBytes = dev.chorus.codecs.template.Base64Codec.encodedLength(frameBytes);
     }
 
     /** Compiles {@code config}; reads {@code trust_ca_file}. */
@@ -126,6 +131,16 @@ public final class CompiledAgent {
     /** One frame of silence, shared read-only; nobody releases it. */
     public ByteBuf silenceFrame() {
         return silenceFrame;
+    }
+
+    /** The silence frame pre-encoded as base64 (null for raw templates), shared read-only; nobody releases it. */
+    public ByteBuf silenceBase64() {
+        return silenceBase64;
+    }
+
+    /** Base64 length of one frame. */
+    public int base64FrameBytes() {
+        return base64FrameBytes;
     }
 
     public long handshakeTimeoutNanos() {

@@ -36,7 +36,8 @@ public final class PreparedTestCase {
     }
 
     /** Caller speech: {@code frames} frames of {@code frameBytes} at index {@code k × frameBytes} of audio. */
-    public record Utterance(String text, ByteBuf audio, int frames, long bargeInAfterNanos, boolean synthesised)
+    public record Utterance(String text, ByteBuf audio, int frames, long bargeInAfterNanos, boolean synthesised,
+                            ByteBuf audioBase64)
             implements Step {
     }
 
@@ -100,8 +101,13 @@ public final class PreparedTestCase {
                 }
                 long bargeIn = say.bargeInAfterMillis() < 0 ? -1
                         : TimeUnit.MILLISECONDS.toNanos(say.bargeInAfterMillis());
+                ByteBuf base64 = clipCache.get(key + "#base64");
+                if (base64 == null && !agent.audioTemplate().isRawPayload()) {
+                    base64 = base64Frames(audio, agent.frameBytes());
+                    clipCache.put(key + "#base64", base64);
+                }
                 steps.add(new Utterance(say.text(), audio, audio.capacity() / agent.frameBytes(), bargeIn,
-                        synthesised));
+                        synthesised, base64));
             } else if (step instanceof ScriptStep.WaitForAgent) {
                 steps.add(new WaitForAgent(TimeUnit.MILLISECONDS.toNanos(
                         ((ScriptStep.WaitForAgent) step).timeoutMillis())));
@@ -126,6 +132,20 @@ public final class PreparedTestCase {
     static PcmClip synthesise(String text, int sampleRateHz) {
         long millis = Math.max(SYNTH_MIN_MILLIS, text.length() * SYNTH_MILLIS_PER_CHAR);
         return SpeechLikeSignal.clip(sampleRateHz, millis, text.hashCode());
+    }
+
+    /**
+     * Every {@code frameBytes} frame of {@code audio} base64-encoded on its own, back to back (frame k at
+     * k × {@link dev.chorus.codecs.template.Base64Codec#encodedLength}), shared read-only like the audio.
+     */
+    public static ByteBuf base64Frames(ByteBuf audio, int frameBytes) {
+        int frames = audio.capacity() / frameBytes;
+        int b64 = dev.chorus.codecs.template.Base64Codec.encodedLength(frameBytes);
+        ByteBuf out = io.netty.buffer.Unpooled.buffer(frames * b64);
+        for (int k = 0; k < frames; k++) {
+            dev.chorus.codecs.template.Base64Codec.encode(audio, k * frameBytes, frameBytes, out);
+        }
+        return Unpooled.unreleasableBuffer(out);
     }
 
     /**

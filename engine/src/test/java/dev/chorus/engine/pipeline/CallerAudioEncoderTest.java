@@ -46,6 +46,27 @@ class CallerAudioEncoderTest {
         }
     };
 
+    /** Shared frames pre-encoded once per run give byte-identical messages to encoding each frame. */
+    @Test
+    void preencodedFramesGiveTheSameMessages() {
+        MessageTemplate t = MessageTemplate.compile("{\"type\": \"audio\", \"seq\": {{seq}}, \"id\": \"{{call_id}}\", "
+                + "\"data\": \"{{audio_data}}\"}", "audio_data");
+        EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(t, MessageTemplate.compile(DEFAULT_MEDIA,
+                "media_data")));
+        io.netty.buffer.ByteBuf audio = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes(640 * 3)));
+        io.netty.buffer.ByteBuf b64 = dev.chorus.engine.session.PreparedTestCase.base64Frames(audio, 640);
+        for (int k = 0; k < 3; k++) {
+            ch.writeAndFlush(new CallerAudio().set(audio, k * 640, 640, VALUES));
+            TextWebSocketFrame plain = ch.readOutbound();
+            ch.writeAndFlush(new CallerAudio().set(audio, k * 640, 640, VALUES).base64(b64, k * 856, 856));
+            TextWebSocketFrame pre = ch.readOutbound();
+            assertThat(pre.text()).isEqualTo(plain.text());
+            plain.release();
+            pre.release();
+        }
+        assertFalse(ch.finish());
+    }
+
     @Test
     void writesTheDefaultTemplateWithBase64Audio() {
         EmbeddedChannel ch = new EmbeddedChannel(new CallerAudioEncoder(
