@@ -46,7 +46,7 @@ public final class HtmlReportWriter {
     private static final int WIDTH = 560;
     private static final int HEIGHT = 250;
     private static final int LEFT = 62;
-    private static final int RIGHT = 14;
+    private static final int RIGHT = 28;
     private static final int TOP = 26;
     private static final int BOTTOM = 38;
 
@@ -67,7 +67,7 @@ public final class HtmlReportWriter {
             svg.chart{background:#fff;border:1px solid #ddd;border-radius:6px}
             svg text{font:11px system-ui,sans-serif;fill:#444}svg .title{font-size:13px;font-weight:600;fill:#222}
             svg .grid line{stroke:#eee}svg .axis{stroke:#999}
-            .msg{max-width:420px;overflow-wrap:anywhere}
+            .msg{max-width:420px;overflow-wrap:anywhere}td code{white-space:nowrap}h1 code{font-size:20px}
             """;
 
     private HtmlReportWriter() {
@@ -439,7 +439,8 @@ public final class HtmlReportWriter {
                 b.append("<circle cx=\"").append(fmt(px(p[0]))).append("\" cy=\"").append(fmt(py(p[1])))
                         .append("\" r=\"3\" fill=\"").append(color).append("\"/>");
             }
-            int x = WIDTH - RIGHT - 110 * (legendItems + 1);
+            // Left to right after the title's room.
+            int x = 210 + 110 * legendItems;
             legend.append("<rect x=\"").append(x).append("\" y=\"8\" width=\"10\" height=\"10\" fill=\"").append(color)
                     .append("\"/><text x=\"").append(x + 14).append("\" y=\"17\">").append(esc(name)).append("</text>");
             legendItems++;
@@ -452,7 +453,7 @@ public final class HtmlReportWriter {
         }
     }
 
-    /** An axis end: the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above {@code v} (1 for v ≤ 0). */
+    /** An axis end: the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above {@code v} (1 if v ≤ 0). */
     static double niceCeil(double v) {
         return nice(v, new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10});
     }
