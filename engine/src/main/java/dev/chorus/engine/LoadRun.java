@@ -3,6 +3,9 @@ package dev.chorus.engine;
 import dev.chorus.engine.config.TestCase;
 import dev.chorus.engine.metrics.Metric;
 import dev.chorus.engine.metrics.RunMetrics;
+import dev.chorus.engine.report.CsvWriter;
+import dev.chorus.engine.report.HtmlReportWriter;
+import dev.chorus.engine.report.JunitXmlWriter;
 import dev.chorus.engine.report.ReportWriter;
 import dev.chorus.engine.report.SessionFileWriter;
 import dev.chorus.engine.schedule.Arrivals;
@@ -94,6 +97,7 @@ final class LoadRun {
     private long stoppedCalls;
     private final Map<String, Long> errors = new TreeMap<>();
     private final List<SessionResult> kept = new ArrayList<>();
+    private final Timeline timeline = new Timeline();
 
     LoadRun(RunSpec spec) throws IOException {
         this.spec = spec;
@@ -277,6 +281,7 @@ final class LoadRun {
                             arrivals.started(), completed, failed, (ended - lastEnded) / seconds,
                             (frames - lastFrames) / seconds, metrics.lateFrames(), percentileMillis(turn, 50),
                             percentileMillis(turn, 99), percentileMillis(lag, 99));
+                    timeline.add(progress);
                     lastEnded = ended;
                     lastFrames = frames;
                     lastSampleNanos = now;
@@ -297,6 +302,9 @@ final class LoadRun {
             RunReport report = report();
             if (spec.outDir() != null) {
                 ReportWriter.write(spec.outDir(), report);
+                writeOrWarn(spec.outDir(), "junit.xml", JunitXmlWriter::write, report);
+                writeOrWarn(spec.outDir(), "calls.csv", CsvWriter::write, report);
+                writeOrWarn(spec.outDir(), "report.html", HtmlReportWriter::write, report);
             }
             completion.complete(report);
         } catch (Throwable t) {
@@ -306,6 +314,23 @@ final class LoadRun {
                 hlog.close();
             }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A result file written from the report ({@code junit.xml}, {@code calls.csv}, {@code report.html}). */
+    private interface ResultFile {
+        java.nio.file.Path write(java.nio.file.Path dir, RunReport report) throws IOException;
+    }
+
+    /**
+     * Writes one derived result file; a failure goes to stderr naming the file, so one broken writer does not cost
+     * the others or the run's outcome ({@code report.json} is already written).
+     */
+    private static void writeOrWarn(java.nio.file.Path dir, String name, ResultFile writer, RunReport report) {
+        try {
+            writer.write(dir, report);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("chorus: could not write " + dir.resolve(name) + ": " + e);
         }
     }
 
@@ -420,6 +445,6 @@ final class LoadRun {
                 TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - runStartNanos), spec.concurrency(),
                 arrivals.started(), completed, failed, stoppedCalls, Collections.unmodifiableMap(errors), latency,
                 audio, Collections.unmodifiableList(kept), stopped, spec.outDir(), List.copyOf(verdicts), abortedBy,
-                arrivals.profile().toString());
+                arrivals.profile().toString(), timeline.points());
     }
 }

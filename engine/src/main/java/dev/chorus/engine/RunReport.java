@@ -22,12 +22,14 @@ import java.util.Map;
  * @param thresholds   each {@code --threshold} with its figure and outcome, in the order given
  * @param abortedBy    the threshold that stopped the run early ({@code --abort-on-fail}), or null
  * @param profile      the load profile, in words
+ * @param timeline     the recorder's progress samples, about one a second, oldest first (thinned beyond 3600 points)
  */
 public record RunReport(String runId, String testSetName, String endpoint, String transport, String tlsProvider,
                         long startEpochMillis, long durationMillis, int concurrency, long started, long completed,
                         long failed, long stoppedCalls, Map<String, Long> errors, Map<Metric, Histogram> latencyMicros,
                         Map<String, Long> audio, List<SessionResult> sessions, boolean stopped, Path outDir,
-                        List<Threshold.Verdict> thresholds, String abortedBy, String profile) {
+                        List<Threshold.Verdict> thresholds, String abortedBy, String profile,
+                        List<Progress> timeline) {
 
     /** True when every call that ended passed (non-fatal errors allowed) and none was cut short. */
     public boolean allPassed() {

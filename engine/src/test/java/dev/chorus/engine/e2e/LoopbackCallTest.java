@@ -79,6 +79,10 @@ class LoopbackCallTest {
             try (Stream<Path> files = Files.list(dir.resolve("out/sessions"))) {
                 assertThat(files.count()).isEqualTo(3);
             }
+            assertThat(report.timeline()).isNotEmpty();
+            assertThat(Files.readString(dir.resolve("out/junit.xml"))).contains("tests=\"3\"", "failures=\"0\"");
+            assertThat(Files.readAllLines(dir.resolve("out/calls.csv"))).hasSize(1 + 3);
+            assertThat(Files.readString(dir.resolve("out/report.html"))).contains("<polyline");
         }
     }
 
