@@ -132,6 +132,10 @@ final class LoadRun {
         progressListeners.add(listener);
     }
 
+    void removeProgressListener(Consumer<Progress> listener) {
+        progressListeners.remove(listener);
+    }
+
     CompletableFuture<RunReport> completion() {
         return completion;
     }

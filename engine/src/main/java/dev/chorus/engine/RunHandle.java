@@ -31,6 +31,11 @@ public final class RunHandle {
         run.onProgress(listener);
     }
 
+    /** Stops calling {@code listener} (a gRPC watcher that went away); a listener not registered is ignored. */
+    public void removeProgressListener(Consumer<Progress> listener) {
+        run.removeProgressListener(listener);
+    }
+
     /**
      * Stops gracefully: no new call starts; open calls hang up (close 1000) and every result gathered is written.
      * Returns at once; {@link #await()} for the report.
