@@ -370,7 +370,7 @@ final class LoadRun {
 
     /** Recorder thread: stops the run when a threshold that has data fails. */
     private void checkAbort() {
-        Threshold.Figures figures = figures(true);
+        Threshold.Figures figures = figures();
         for (Threshold t : spec.thresholds()) {
             double v = t.value(figures);
             if (!Double.isNaN(v) && !t.holds(v)) {
@@ -382,7 +382,7 @@ final class LoadRun {
     }
 
     /** The figures thresholds look at, from the recorder thread's counts and the metrics' totals. */
-    private Threshold.Figures figures(boolean live) {
+    private Threshold.Figures figures() {
         Map<Metric, Histogram> latency = new EnumMap<>(Metric.class);
         for (Metric m : Metric.values()) {
             latency.put(m, metrics.total(m));
@@ -437,7 +437,7 @@ final class LoadRun {
         audio.put("skipped_frames", metrics.skippedFrames());
         audio.put("dropped_arrivals", arrivals.dropped());
         List<Threshold.Verdict> verdicts = new ArrayList<>();
-        Threshold.Figures figures = figures(false);
+        Threshold.Figures figures = figures();
         for (Threshold t : spec.thresholds()) {
             verdicts.add(t.evaluate(figures));
         }

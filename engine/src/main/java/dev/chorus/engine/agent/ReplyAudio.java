@@ -1,5 +1,7 @@
 package dev.chorus.engine.agent;
 
+import dev.chorus.codecs.mp3.Mp3Header;
+import dev.chorus.codecs.mp3.Mp3StreamDecoder;
 import dev.chorus.codecs.pcm.G711;
 import dev.chorus.codecs.pcm.Pcm16;
 import dev.chorus.codecs.pcm.SpeechLikeSignal;
@@ -44,11 +46,14 @@ final class ReplyAudio {
             if (mp3 == null || mp3.length == 0) {
                 throw new IllegalArgumentException("replyEncoding mp3 needs replyMp3 bytes");
             }
-            long durationNanos = Mp3Duration.nanos(mp3);
+            long[] length = mp3Length(mp3);
+            int rate = (int) length[1];
+            long durationNanos = rate == 0 ? 0 : length[0] * 1_000_000_000L / rate;
             // A decoder's first output is 529 + 576 (LAME's delay) samples into the stream: send that much ahead,
             // as streaming TTS servers do, so the caller's playback does not underrun on the codec's delay.
-            int rate = Mp3Duration.rateHz(mp3);
-            long leadNanos = rate == 0 ? 0 : 1105L * 1_000_000_000L / rate;
+            long leadSamples = Mp3StreamDecoder.DECODER_DELAY_SAMPLES
+                    + Mp3StreamDecoder.DEFAULT_ENCODER_DELAY_SAMPLES;
+            long leadNanos = rate == 0 ? 0 : leadSamples * 1_000_000_000L / rate;
             int chunk = Math.max(1, options.replyMp3ChunkBytes());
             int n = (mp3.length + chunk - 1) / chunk;
             payloads = new byte[n][];
@@ -93,21 +98,24 @@ final class ReplyAudio {
     }
 
     private static byte[] encode(byte[] pcm16le, String encoding) {
+        if ("pcm".equals(encoding)) {
+            return pcm16le;
+        }
+        ByteBuf pcm = Unpooled.wrappedBuffer(pcm16le);
+        ByteBuf out = Unpooled.buffer(pcm16le.length / 2);
         switch (encoding) {
             case "ulaw":
-            case "alaw": {
-                byte[] out = new byte[pcm16le.length / 2];
-                for (int i = 0; i < out.length; i++) {
-                    short s = (short) ((pcm16le[2 * i] & 0xFF) | (pcm16le[2 * i + 1] << 8));
-                    out[i] = "ulaw".equals(encoding) ? G711.linearToUlaw(s) : G711.linearToAlaw(s);
-                }
-                return out;
-            }
-            case "pcm":
-                return pcm16le;
+                G711.encodeUlaw(pcm, 0, pcm16le.length, out);
+                break;
+            case "alaw":
+                G711.encodeAlaw(pcm, 0, pcm16le.length, out);
+                break;
             default:
                 throw new IllegalArgumentException("unknown reply encoding '" + encoding + "'");
         }
+        byte[] bytes = new byte[out.readableBytes()];
+        out.readBytes(bytes);
+        return bytes;
     }
 
     /** A sine at half of full scale with 5 ms fades so it starts and ends cleanly. */
@@ -140,64 +148,26 @@ final class ReplyAudio {
         return binary;
     }
 
-    /** The playing time of an MP3 file from its frame headers (MPEG 1/2/2.5 Layer III). */
-    static final class Mp3Duration {
-        private static final int[][] BITRATES_KBPS = {
-                {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}, // MPEG-1 Layer III
-                {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}};    // MPEG-2/2.5 Layer III
-        private static final int[][] RATES_HZ = {{44100, 48000, 32000}, {22050, 24000, 16000}, {11025, 12000, 8000}};
-
-        private Mp3Duration() {
-        }
-
-        /** The sample rate of the first frame, or 0 when there is none. */
-        static int rateHz(byte[] mp3) {
-            long[] r = scan(mp3);
-            return (int) r[1];
-        }
-
-        static long nanos(byte[] mp3) {
-            long[] r = scan(mp3);
-            return r[1] == 0 ? 0 : r[0] * 1_000_000_000L / r[1];
-        }
-
-        /** [samples, rate of the first frame]. */
-        private static long[] scan(byte[] mp3) {
-            long samples = 0;
-            int rate = 0;
-            int i = skipId3(mp3);
-            while (i + 4 <= mp3.length) {
-                int h = ((mp3[i] & 0xFF) << 24) | ((mp3[i + 1] & 0xFF) << 16) | ((mp3[i + 2] & 0xFF) << 8)
-                        | (mp3[i + 3] & 0xFF);
-                int version = (h >>> 19) & 3; // 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
-                int layer = (h >>> 17) & 3;   // 1 = Layer III
-                int bitrateIndex = (h >>> 12) & 15;
-                int rateIndex = (h >>> 10) & 3;
-                if ((h & 0xFFE00000) != 0xFFE00000 || version == 1 || layer != 1 || bitrateIndex == 0
-                        || bitrateIndex == 15 || rateIndex == 3) {
-                    i++;
-                    continue;
-                }
-                boolean mpeg1 = version == 3;
-                int frameRate = RATES_HZ[mpeg1 ? 0 : version == 2 ? 1 : 2][rateIndex];
-                if (rate == 0) {
-                    rate = frameRate;
-                }
-                int kbps = BITRATES_KBPS[mpeg1 ? 0 : 1][bitrateIndex];
-                int padding = (h >>> 9) & 1;
-                int perFrame = mpeg1 ? 1152 : 576;
-                int length = perFrame / 8 * kbps * 1000 / frameRate + padding;
-                samples += perFrame;
-                i += Math.max(1, length);
+    /**
+     * [samples, rate of the first frame] of an MP3 file, from its Layer III frame headers (read by the codecs'
+     * {@link Mp3Header}); bytes between frames (tags) are stepped over one at a time.
+     */
+    static long[] mp3Length(byte[] mp3) {
+        long samples = 0;
+        int rate = 0;
+        int i = 0;
+        while (i + 4 <= mp3.length) {
+            int h = (mp3[i] & 0xFF) << 24 | (mp3[i + 1] & 0xFF) << 16 | (mp3[i + 2] & 0xFF) << 8 | mp3[i + 3] & 0xFF;
+            if (!Mp3Header.isValid(h)) {
+                i++;
+                continue;
             }
-            return new long[] {samples, rate};
-        }
-
-        private static int skipId3(byte[] b) {
-            if (b.length >= 10 && b[0] == 'I' && b[1] == 'D' && b[2] == '3') {
-                return 10 + ((b[6] & 0x7F) << 21 | (b[7] & 0x7F) << 14 | (b[8] & 0x7F) << 7 | (b[9] & 0x7F));
+            if (rate == 0) {
+                rate = Mp3Header.sampleRateHz(h);
             }
-            return 0;
+            samples += Mp3Header.samplesPerFrame(h);
+            i += Mp3Header.frameBytes(h);
         }
+        return new long[] {samples, rate};
     }
 }

@@ -37,10 +37,6 @@ public final class Pacer {
 
         /** Runs on the loop once the deadline has passed. */
         protected abstract void onDeadline(long nowNanos);
-
-        public final boolean filed() {
-            return filed;
-        }
     }
 
     private final EventExecutor executor;

@@ -125,8 +125,6 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private long lateFrames;
     private long skippedFrames;
     private boolean dropping;
-    private boolean wroteFrame;
-    private boolean skippedSlot;
     private long startOffsetNanos;
     private long lastLagNanos;
     private Future<?> closeTimeout;
@@ -240,44 +238,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     public URI httpSetupAnswered(int status, ByteBuf body, long answeredNanos) {
         timing(Metric.HTTP_SETUP, "http_setup", answeredNanos - startNanos);
         event(answeredNanos, "http_setup_answered", Integer.toString(status));
-        String path = agent.config().websocketUrlResponsePath();
-        if (status == 401 || status == 403) {
-            fail(ErrorClass.AUTHENTICATION_FAILED, "the setup call to " + httpText() + " was refused with HTTP "
-                    + status + "; check http_headers");
-            return null;
-        }
-        if (status < 200 || status > 299) {
-            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup call to " + httpText() + " answered HTTP " + status
-                    + snippet(body));
-            return null;
-        }
-        Object tree;
-        try {
-            tree = dev.chorus.engine.config.JsonTree.parse(body.toString(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup reply from " + httpText() + " is not JSON ("
-                    + e.getMessage() + ")" + snippet(body));
-            return null;
-        }
-        Object value = dev.chorus.engine.config.JsonTree.at(tree, path);
-        if (!(value instanceof String)) {
-            fail(ErrorClass.HTTP_SETUP_FAILED, "the setup reply has " + (value == null ? "nothing"
-                    : "a " + kind(value) + ", not a string,") + " at websocket_url_response_path '" + path
-                    + "'; it holds " + outline(tree) + "; fix: set websocket_url_response_path to the dot path of "
-                    + "the wss:// URL in the reply");
-            return null;
-        }
-        URI ws;
-        try {
-            ws = new URI((String) value);
-        } catch (java.net.URISyntaxException e) {
-            ws = null;
-        }
-        if (ws == null || !"wss".equalsIgnoreCase(ws.getScheme()) || ws.getHost() == null) {
-            String shown = ws == null || ws.getScheme() == null ? "a malformed URL" : "'" + ws.getScheme() + "://"
-                    + ws.getHost() + (ws.getRawPath() == null ? "" : ws.getRawPath()) + "'";
-            fail(ErrorClass.INVALID_URL, "Invalid WebSocket URL at websocket_url_response_path '" + path
-                    + "' of the setup reply: " + shown + " (must start with wss://)");
+        HttpSetupReply reply = HttpSetupReply.read(status, body, agent.config().websocketUrlResponsePath(),
+                httpText());
+        if (reply.url() == null) {
+            fail(reply.errorClass(), reply.message());
             return null;
         }
         if (stopRequested) {
@@ -285,7 +249,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             finish();
             return null;
         }
-        return ws;
+        return reply.url();
     }
 
     /** The setup call failed before a complete reply. Call on the call's event loop. */
@@ -321,45 +285,6 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private String httpText() {
         URI http = agent.config().httpEndpoint();
         return http.getHost() + ":" + (http.getPort() < 0 ? 443 : http.getPort());
-    }
-
-    private static String snippet(ByteBuf body) {
-        if (!body.isReadable()) {
-            return "";
-        }
-        int n = Math.min(200, body.readableBytes());
-        String text = body.toString(body.readerIndex(), n, java.nio.charset.StandardCharsets.UTF_8)
-                .replaceAll("\\s+", " ");
-        return ": " + text + (n < body.readableBytes() ? "..." : "");
-    }
-
-    private static String kind(Object v) {
-        return v instanceof Map ? "object" : v instanceof List ? "array" : v instanceof Boolean ? "boolean"
-                : v instanceof Number ? "number" : "value";
-    }
-
-    /** The reply's shape without its values (which may hold tokens): keys two levels deep. */
-    @SuppressWarnings("unchecked")
-    private static String outline(Object tree) {
-        if (!(tree instanceof Map)) {
-            return "a top-level " + kind(tree);
-        }
-        StringBuilder b = new StringBuilder("keys [");
-        int i = 0;
-        for (Map.Entry<String, Object> e : ((Map<String, Object>) tree).entrySet()) {
-            if (i++ > 0) {
-                b.append(", ");
-            }
-            b.append(e.getKey());
-            if (e.getValue() instanceof Map) {
-                b.append(" {").append(String.join(", ", ((Map<String, Object>) e.getValue()).keySet())).append('}');
-            }
-            if (i >= 20) {
-                b.append(", ...");
-                break;
-            }
-        }
-        return b.append(']').toString();
     }
 
     // ------------------------------------------------------------------ connection lifecycle
@@ -735,14 +660,12 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             long planned = nextFramePlannedNanos;
             checkAgentTurnEnd(now);
             dropping = now - planned > MAX_CATCH_UP_NANOS;
-            wroteFrame = false;
-            skippedSlot = false;
-            runScript(planned, now);
-            if (skippedSlot) {
+            // runScript says whether the slot carried a frame; when dropping, send() only advanced the stream.
+            boolean framed = runScript(planned, now);
+            if (framed && dropping) {
                 skippedFrames++;
                 metrics.frameSkipped();
-            }
-            if (wroteFrame) {
+            } else if (framed) {
                 wrote = true;
                 long lag = now - planned;
                 boolean late = lag >= chunkNanos;
@@ -765,8 +688,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     }
 
     /**
-     * Advances the script by one frame slot planned at {@code plannedNanos}; returns whether an audio frame was
-     * written. Steps that take no time (media, finished waits) run in the same slot.
+     * Advances the script by one frame slot planned at {@code plannedNanos}; returns whether the slot carried an
+     * audio frame ({@link #send}: written, or skipped when dropping). Steps that take no time (media, finished
+     * waits) run in the same slot.
      */
     private boolean runScript(long plannedNanos, long nowNanos) {
         List<PreparedTestCase.Step> steps = plan.steps();
@@ -866,10 +790,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private void send(ByteBuf source, int index, int length, ByteBuf base64, int base64Index) {
         seq++;
         if (dropping) {
-            skippedSlot = true;
             return;
         }
-        wroteFrame = true;
         frame.set(source, index, length, this);
         if (base64 != null) {
             frame.base64(base64, base64Index, agent.base64FrameBytes());
