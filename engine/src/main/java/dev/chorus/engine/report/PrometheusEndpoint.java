@@ -2,6 +2,7 @@ package dev.chorus.engine.report;
 
 import dev.chorus.engine.LiveStats;
 import dev.chorus.engine.metrics.Metric;
+import dev.chorus.engine.session.ErrorClass;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,6 +21,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -92,7 +94,12 @@ public final class PrometheusEndpoint implements Consumer<LiveStats>, Closeable 
             out.metricSnapshot(counter("chorus_calls_stopped", "Calls cut short by a stop.", s.stoppedCalls()));
             CounterSnapshot.Builder errors = CounterSnapshot.builder().name("chorus_errors")
                     .help("Errors by class, fatal and non-fatal.");
-            for (Map.Entry<String, Long> e : s.errors().entrySet()) {
+            // Every class from the start, at 0 until seen: rate() and alerts need the series before the first error.
+            Map<String, Long> byClass = new TreeMap<>(s.errors());
+            for (ErrorClass c : ErrorClass.values()) {
+                byClass.putIfAbsent(c.wireName(), 0L);
+            }
+            for (Map.Entry<String, Long> e : byClass.entrySet()) {
                 errors.dataPoint(CounterDataPointSnapshot.builder().labels(Labels.of("class", e.getKey()))
                         .value(e.getValue()).build());
             }
