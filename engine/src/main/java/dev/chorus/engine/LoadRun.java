@@ -85,6 +85,7 @@ final class LoadRun {
     private final Map<String, OpenCall> open = new ConcurrentHashMap<>();
     private final CompletableFuture<RunReport> completion = new CompletableFuture<>();
     private final List<Consumer<Progress>> progressListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LiveStats>> statsListeners = new CopyOnWriteArrayList<>();
     private final SessionFileWriter sessionFiles;
     private volatile Progress progress = new Progress(0, 0, 0, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN);
     private volatile boolean stopped;
@@ -134,6 +135,11 @@ final class LoadRun {
 
     void removeProgressListener(Consumer<Progress> listener) {
         progressListeners.remove(listener);
+    }
+
+    /** See {@link RunHandle#onLiveStats}. */
+    void onLiveStats(Consumer<LiveStats> listener) {
+        statsListeners.add(listener);
     }
 
     CompletableFuture<RunReport> completion() {
@@ -293,6 +299,7 @@ final class LoadRun {
                     for (Consumer<Progress> l : progressListeners) {
                         l.accept(progress);
                     }
+                    publishLiveStats(progress);
                 }
                 if (done && results.isEmpty()) {
                     break;
@@ -365,6 +372,26 @@ final class LoadRun {
             // Max column in milliseconds (values are microseconds).
             w.outputIntervalHistogram((h.getStartTimeStamp() - startEpochMillis) / 1000.0,
                     (h.getEndTimeStamp() - startEpochMillis) / 1000.0, h, 1000.0);
+        }
+    }
+
+    /** Recorder thread, after each sample: hands {@link LiveStats} to its listeners (built only when there are any). */
+    private void publishLiveStats(Progress p) {
+        if (statsListeners.isEmpty()) {
+            return;
+        }
+        Map<Metric, LiveStats.Latency> latency = new EnumMap<>(Metric.class);
+        for (Metric m : Metric.values()) {
+            Histogram h = metrics.total(m);
+            long n = h.getTotalCount();
+            latency.put(m, new LiveStats.Latency(n, n == 0 ? 0 : h.getMean() * n / 1000.0, percentileMillis(h, 50),
+                    percentileMillis(h, 90), percentileMillis(h, 99)));
+        }
+        LiveStats stats = new LiveStats(p, stoppedCalls, Collections.unmodifiableMap(new TreeMap<>(errors)),
+                metrics.framesSent(), metrics.lateFrames(), metrics.skippedFrames(), metrics.underruns(),
+                Collections.unmodifiableMap(latency));
+        for (Consumer<LiveStats> l : statsListeners) {
+            l.accept(stats);
         }
     }
 

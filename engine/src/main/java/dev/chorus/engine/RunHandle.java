@@ -37,6 +37,14 @@ public final class RunHandle {
     }
 
     /**
+     * Calls {@code listener} with each {@link LiveStats} (about once a second, and once more when the run's last
+     * result is in), on the recorder thread; it must be quick and must not throw.
+     */
+    public void onLiveStats(Consumer<LiveStats> listener) {
+        run.onLiveStats(listener);
+    }
+
+    /**
      * Stops gracefully: no new call starts; open calls hang up (close 1000) and every result gathered is written.
      * Returns at once; {@link #await()} for the report.
      */

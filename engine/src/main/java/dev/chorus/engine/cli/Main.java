@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "chorus", mixinStandardHelpOptions = true, version = "chorus 0.1.0",
         description = "Simulated callers for voice AI agents over WebSocket: load tests, benchmarks, CI gates.",
         subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, AgentCommand.class,
-            ServeCommand.class, CommandLine.HelpCommand.class})
+            ServeCommand.class, MergeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: configuration, arguments, files. */
     public static final int EXIT_BAD_INPUT = 2;

@@ -9,6 +9,7 @@ import dev.chorus.engine.config.AgentConfigLoader;
 import dev.chorus.engine.config.ConfigException;
 import dev.chorus.engine.config.TestSet;
 import dev.chorus.engine.config.TestSetLoader;
+import dev.chorus.engine.report.PrometheusEndpoint;
 import dev.chorus.engine.report.Summary;
 import dev.chorus.engine.metrics.Threshold;
 import dev.chorus.engine.schedule.LoadProfile;
@@ -75,6 +76,21 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No live progress line.")
     boolean quiet;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve live Prometheus metrics at http://BIND:PORT/metrics while the run lasts, updated each "
+                    + "second (default: off; 0 picks a free port and prints it).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address for --metrics-port (default: ${DEFAULT-VALUE}; 0.0.0.0 to be scraped from other "
+                    + "hosts, e.g. in a pod).")
+    String metricsBind;
+
+    @Option(names = "--start-at", paramLabel = "EPOCH_SECONDS",
+            description = "Wait until this wall-clock time (Unix seconds) before the first call, after checking the "
+                    + "files: shards of one load on several machines start together (default: at once).")
+    Long startAtEpochSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintStream err = System.err;
@@ -104,11 +120,62 @@ public final class RunCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return Main.EXIT_BAD_INPUT;
         }
-        return runAndReport(spec, outDir, quiet);
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            err.println("error: --metrics-port " + metricsPort + " is not a port; fix: 1-65535, or 0 for any free "
+                    + "port");
+            return Main.EXIT_BAD_INPUT;
+        }
+        PrometheusEndpoint metrics = null;
+        if (metricsPort != null) {
+            try {
+                metrics = PrometheusEndpoint.start(metricsBind, metricsPort);
+            } catch (IOException e) {
+                err.println("error: cannot serve metrics on " + metricsBind + ":" + metricsPort + " (" + e
+                        + "); fix: choose a free --metrics-port or a local --metrics-bind address");
+                return Main.EXIT_BAD_INPUT;
+            }
+            err.println("metrics: http://" + metricsBind + ":" + metrics.port() + "/metrics");
+        }
+        try {
+            return runAndReport(spec, outDir, quiet, metrics, startAtEpochSeconds);
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+        }
+    }
+
+    /**
+     * Sleeps until {@code epochSeconds} by the wall clock (shards on several hosts share only that; keep their clocks
+     * synchronised, e.g. chrony). A time already past starts at once, with a warning when more than a second late.
+     */
+    static void waitUntil(long epochSeconds, PrintStream err) throws InterruptedException {
+        long waitMillis = epochSeconds * 1000 - System.currentTimeMillis();
+        if (waitMillis < -1000) {
+            err.println("warning: --start-at " + epochSeconds + " passed " + (-waitMillis / 1000) + " s ago; "
+                    + "starting now");
+            return;
+        }
+        if (waitMillis > 0) {
+            err.println("waiting " + (waitMillis + 999) / 1000 + " s for --start-at " + epochSeconds);
+        }
+        // Re-read the clock after each sleep: a sleep may end early or late, the start time may not.
+        while ((waitMillis = epochSeconds * 1000 - System.currentTimeMillis()) > 0) {
+            Thread.sleep(Math.min(waitMillis, 1000));
+        }
     }
 
     /** Starts the run, shows progress, stops gracefully on Ctrl-C / SIGTERM, prints the summary; the exit code. */
     static int runAndReport(RunSpec.Builder builder, Path outDir, boolean quiet) throws InterruptedException {
+        return runAndReport(builder, outDir, quiet, null, null);
+    }
+
+    /**
+     * As {@link #runAndReport(RunSpec.Builder, Path, boolean)}, publishing live stats to {@code metrics} if not null
+     * and, once the spec is checked, waiting until {@code startAtEpochSeconds} if not null.
+     */
+    static int runAndReport(RunSpec.Builder builder, Path outDir, boolean quiet, PrometheusEndpoint metrics,
+                            Long startAtEpochSeconds) throws InterruptedException {
         PrintStream err = System.err;
         RunSpec spec;
         try {
@@ -119,12 +186,18 @@ public final class RunCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return Main.EXIT_BAD_INPUT;
         }
+        if (startAtEpochSeconds != null) {
+            waitUntil(startAtEpochSeconds, err);
+        }
         RunHandle handle;
         try {
             handle = Chorus.start(spec);
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return Main.EXIT_BAD_INPUT;
+        }
+        if (metrics != null) {
+            handle.onLiveStats(metrics);
         }
         Thread hook = new Thread(() -> {
             handle.stop();
