@@ -144,6 +144,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private boolean turnPending;
     private boolean firstAudioPending;
     private int agentTurnsSinceUtterance;
+    /** The agent speaks first and its greeting has not started yet: measured from {@link #readyNanos}. */
+    private boolean greetingPending;
+    private long readyNanos;
 
     // agent audio and playback
     private final SpeechDetector detector;
@@ -485,6 +488,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             timing(Metric.READY, "ready", ready.readyNanos() - wsNanos);
         }
         event(ready.readyNanos(), "ready", sessionId);
+        readyNanos = ready.readyNanos();
+        greetingPending = plan.testCase().agentSpeaksFirst();
         state = CallState.STREAMING;
         long now = clock.nanoTime();
         streamStartNanos = now + startOffsetNanos;
@@ -691,6 +696,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         agentTurnOpen = true;
         agentTurnStartNanos = playNanos;
+        if (greetingPending) {
+            greetingPending = false;
+            timing(Metric.GREETING, "greeting", playNanos - readyNanos);
+        }
         if (turnPending) {
             turnPending = false;
             long nanos = playNanos - lastUserFramePlannedNanos;
@@ -802,11 +811,16 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
                     nextStep();
                     continue;
                 }
-                long timeoutNanos = ((PreparedTestCase.WaitForAgent) step).timeoutNanos();
+                PreparedTestCase.WaitForAgent wait = (PreparedTestCase.WaitForAgent) step;
+                long timeoutNanos = wait.timeoutNanos();
                 if (plannedNanos - stepStartNanos >= timeoutNanos) {
-                    fail(ErrorClass.NO_RESPONSE, "agent did not speak and finish its turn within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (wait_for_agent, step "
-                            + (stepIndex + 1) + ")");
+                    fail(ErrorClass.NO_RESPONSE, wait.greeting()
+                            ? "agent did not greet (speak and finish its turn) within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of ready (first_speaker agent,"
+                                    + " greeting_timeout_seconds)"
+                            : "agent did not speak and finish its turn within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (wait_for_agent, step "
+                                    + scriptStepNumber() + ")");
                     return false;
                 }
                 return sendSilence();
@@ -845,9 +859,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         if (plannedNanos - stepStartNanos >= BARGE_IN_WAIT_TIMEOUT_NANOS) {
             fail(ErrorClass.NO_RESPONSE, "agent did not speak within "
                     + TimeUnit.NANOSECONDS.toMillis(BARGE_IN_WAIT_TIMEOUT_NANOS) + " ms, so the caller could not barge in"
-                    + " (step " + (stepIndex + 1) + ")");
+                    + " (step " + scriptStepNumber() + ")");
         }
         return false;
+    }
+
+    /** The current step's 1-based number in the test-set file's script (the implicit greeting wait is not in it). */
+    private int scriptStepNumber() {
+        return stepIndex + (plan.testCase().agentSpeaksFirst() ? 0 : 1);
     }
 
     private void nextStep() {

@@ -36,7 +36,11 @@ public final class PreparedTestCase {
             implements Step {
     }
 
-    public record WaitForAgent(long timeoutNanos) implements Step {
+    /**
+     * Wait until the agent has spoken and finished its turn; {@code greeting} for the implicit first step of a test
+     * case whose agent speaks first ({@code "first_speaker": "agent"}).
+     */
+    public record WaitForAgent(long timeoutNanos, boolean greeting) implements Step {
     }
 
     public record SendMedia(String name, String mimeType, ByteBuf bytes) implements Step {
@@ -82,6 +86,9 @@ public final class PreparedTestCase {
             attachments.put(a.name(), a);
         }
         List<Step> steps = new ArrayList<>();
+        if (testCase.agentSpeaksFirst()) {
+            steps.add(new WaitForAgent(TimeUnit.MILLISECONDS.toNanos(testCase.greetingTimeoutMillis()), true));
+        }
         for (ScriptStep step : testCase.script()) {
             if (step instanceof ScriptStep.Say) {
                 ScriptStep.Say say = (ScriptStep.Say) step;
@@ -105,7 +112,7 @@ public final class PreparedTestCase {
                         synthesised, base64));
             } else if (step instanceof ScriptStep.WaitForAgent) {
                 steps.add(new WaitForAgent(TimeUnit.MILLISECONDS.toNanos(
-                        ((ScriptStep.WaitForAgent) step).timeoutMillis())));
+                        ((ScriptStep.WaitForAgent) step).timeoutMillis()), false));
             } else if (step instanceof ScriptStep.SendMedia) {
                 String name = ((ScriptStep.SendMedia) step).attachmentName();
                 Attachment a = attachments.get(name);
