@@ -162,6 +162,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private long agentAudioNanos;
     private long underruns;
 
+    /** The call's audio with {@code --record}; null (the common case) costs one branch per frame. */
+    private CallRecording recording;
+
     private final List<Double> turnMillis = new ArrayList<>(4);
     private final List<Double> firstAudioMillis = new ArrayList<>(4);
     private final EnumMap<ErrorClass, Integer> nonFatal = new EnumMap<>(ErrorClass.class);
@@ -375,6 +378,15 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         this.pacer = loopPacer;
     }
 
+    /**
+     * Records the call's audio ({@code --record}): caller frames and agent playback on one timeline from stream
+     * start, handed over in the {@link SessionResult}. Call before the call is added to a pipeline.
+     */
+    public void record() {
+        this.recording = new CallRecording(agent.config().sendAudioEncoding(), agent.config().sendSampleRateHz(),
+                receiveRateHz);
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -494,6 +506,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         long now = clock.nanoTime();
         streamStartNanos = now + startOffsetNanos;
         nextFramePlannedNanos = streamStartNanos;
+        if (recording != null) {
+            event(streamStartNanos, "recording_start", "recordings/" + callId + ".wav starts here");
+        }
         long pingMillis = agent.config().pingIntervalMillis();
         if (pingMillis > 0) {
             pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
@@ -666,6 +681,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         int slot = ringCount++ % PLAYBACK_RING;
         ringFirstSample[slot] = firstSample;
         ringPlayStartNanos[slot] = playStart;
+        if (recording != null && streamStartNanos != 0) {
+            recording.agent(playStart - streamStartNanos, pcm);
+        }
         long onset = detector.feed(pcm, pcm.readerIndex(), samples * 2);
         if (onset >= 0) {
             onAgentSpeechOnset(playTimeOf(onset));
@@ -889,6 +907,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             return;
         }
         wroteFrame = true;
+        if (recording != null) {
+            recording.caller(frameIndex * chunkNanos, source, index, length);
+        }
         frame.set(source, index, length, this);
         if (base64 != null) {
             frame.base64(base64, base64Index, agent.base64FrameBytes());
@@ -1046,7 +1067,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         return new SessionResult(callId, plan.id(), passed, errorClass, errorMessage,
                 errorClass == null ? state : failedInState, sessionId, startEpochMillis,
                 millis(clock.nanoTime() - startNanos), timingsMillis, turnMillis, firstAudioMillis, counters, errors,
-                ordered);
+                ordered, streamStartNanos == 0 ? null : recording);
     }
 
     // ------------------------------------------------------------------ helpers
