@@ -229,6 +229,9 @@ final class LoadRun {
         CallSession session = new CallSession(agent, plan, callId, spec.runId(), startNanos, clock, metrics,
                 this::sessionEnded);
         session.pacer(pacers.get(loop));
+        if (spec.record()) {
+            session.record();
+        }
         // Golden-ratio spread: calls that start together send in different instants of each chunk period.
         session.startOffset((long) (((n * 0.6180339887498949) % 1.0) * agent.chunkNanos()));
         open.put(callId, new OpenCall(session, loop));
@@ -440,6 +443,11 @@ final class LoadRun {
         }
         for (Map.Entry<String, Integer> e : r.nonFatalErrors().entrySet()) {
             errors.merge(e.getKey(), (long) e.getValue(), Long::sum);
+        }
+        if (r.recording() != null) {
+            // The stereo WAV is converted and written here, on the recorder thread, never on an event loop.
+            r.recording().write(spec.outDir().resolve("recordings"), r.callId());
+            r = r.withoutRecording();
         }
         if (kept.size() < KEPT_RESULTS) {
             kept.add(r);

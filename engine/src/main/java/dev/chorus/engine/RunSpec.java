@@ -35,6 +35,7 @@ public final class RunSpec {
     private final LoadProfile profile;
     private final List<Threshold> thresholds;
     private final boolean abortOnFail;
+    private final boolean record;
 
     private RunSpec(Builder b) {
         this.agent = Objects.requireNonNull(b.agent, "agent");
@@ -47,6 +48,10 @@ public final class RunSpec {
         }
         if (b.iterations > 0 && b.durationMillis > 0) {
             throw new IllegalArgumentException("give --iterations or --duration, not both");
+        }
+        if (b.record && b.outDir == null) {
+            throw new IllegalArgumentException("--record writes recordings/<call id>.wav under the output folder; "
+                    + "fix: give an output folder (--out)");
         }
         if (b.stages != null && b.ratePerSecond > 0) {
             throw new IllegalArgumentException("give --stages (closed model) or --rate (open model), not both");
@@ -71,6 +76,7 @@ public final class RunSpec {
                 : Math.max(b.concurrency, b.tests.testCases().size());
         this.thresholds = List.copyOf(b.thresholds);
         this.abortOnFail = b.abortOnFail;
+        this.record = b.record;
         this.outDir = b.outDir;
         this.runId = b.runId != null ? b.runId : RunIds.newRunId();
         this.ioThreads = b.ioThreads;
@@ -140,6 +146,15 @@ public final class RunSpec {
         return ioThreads;
     }
 
+    /**
+     * Write {@code recordings/<call id>.wav} per call under {@link #outDir()}: stereo PCM16 at the agent's receive
+     * rate, caller left, agent right, from the call's stream start; default false. Each call's audio is buffered in
+     * memory (up to 10 minutes) until it ends.
+     */
+    public boolean record() {
+        return record;
+    }
+
     /** Builder with the defaults documented on each accessor. Not thread-safe. */
     public static final class Builder {
         private AgentConfig agent;
@@ -156,6 +171,7 @@ public final class RunSpec {
         private int maxConcurrency;
         private final List<Threshold> thresholds = new ArrayList<>();
         private boolean abortOnFail;
+        private boolean record;
 
         /** Staged closed load ({@code --stages}); replaces concurrency and ramp. */
         public Builder stages(List<LoadProfile.Stage> stages) {
@@ -182,6 +198,11 @@ public final class RunSpec {
 
         public Builder abortOnFail(boolean abortOnFail) {
             this.abortOnFail = abortOnFail;
+            return this;
+        }
+
+        public Builder record(boolean record) {
+            this.record = record;
             return this;
         }
 

@@ -37,6 +37,10 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private final EnergySpeechDetector detector;
     private final long silenceSamples;
     private final ReplyAudio reply;
+    /** Spoken once after ready, or null. */
+    private final ReplyAudio greeting;
+    /** What {@link #sendDueFrames} is sending: {@link #reply} or {@link #greeting}. */
+    private ReplyAudio playing;
     private ChannelHandlerContext ctx;
     private ObservedCall call;
     private AgentBehavior behavior = AgentBehavior.NORMAL;
@@ -51,11 +55,16 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
-        this(options, observations, ReplyAudio.of(options));
+        this(options, observations, ReplyAudio.of(options),
+                options.greetingMillis() > 0 ? ReplyAudio.of(options, options.greetingMillis()) : null);
     }
 
-    /** @param reply the reply every call of the agent sends (shared) */
-    AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations, ReplyAudio reply) {
+    /**
+     * @param reply the reply every call of the agent sends (shared)
+     * @param greeting what it says right after ready (shared), or null for no greeting
+     */
+    AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations, ReplyAudio reply,
+                     ReplyAudio greeting) {
         this.options = options;
         this.observations = observations;
         this.scanner = new InboundMessageScanner(DotPath.parse(options.callerTypePath()), options.callerAudioType(),
@@ -63,6 +72,8 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         this.detector = new EnergySpeechDetector(options.receiveSampleRateHz());
         this.silenceSamples = options.receiveSampleRateHz() * options.endOfSpeechSilenceMillis() / 1000;
         this.reply = reply;
+        this.greeting = greeting;
+        this.playing = reply;
     }
 
     @Override
@@ -96,6 +107,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             ctx.write(new TextWebSocketFrame("{not json"));
         }
         ctx.flush();
+        if (greeting != null) {
+            startPlaying(greeting, "Hello, how can I help you?");
+        }
         if (behavior == AgentBehavior.CLOSE_MID_CALL) {
             ctx.executor().schedule(() -> {
                 ctx.channel().close();
@@ -223,7 +237,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private void startReply() {
         replies++;
         call.reply();
-        ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"Reply " + replies + "\"}"));
+        startPlaying(reply, "Reply " + replies);
+    }
+
+    /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
+    private void startPlaying(ReplyAudio audio, String text) {
+        playing = audio;
+        ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"" + text + "\"}"));
         replyStartNanos = System.nanoTime();
         replyFrame = 0;
         sendDueFrames();
@@ -235,13 +255,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        while (replyFrame < reply.count() && replyStartNanos + reply.offsetNanos(replyFrame) - now <= 0) {
-            ByteBuf bytes = Unpooled.wrappedBuffer(reply.message(replyFrame++));
-            ctx.write(reply.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
+        while (replyFrame < playing.count() && replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0) {
+            ByteBuf bytes = Unpooled.wrappedBuffer(playing.message(replyFrame++));
+            ctx.write(playing.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
         }
         ctx.flush();
-        if (replyFrame < reply.count()) {
-            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + reply.offsetNanos(replyFrame) - now,
+        if (replyFrame < playing.count()) {
+            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + playing.offsetNanos(replyFrame) - now,
                     TimeUnit.NANOSECONDS);
         } else {
             replyFrame = -1;

@@ -63,6 +63,7 @@ public final class ReferenceAgent implements AutoCloseable {
         this.group = transport.newGroup(options.ioThreads(), "chorus-agent");
         UpgradeGuard guard = new UpgradeGuard(options, observations);
         ReplyAudio reply = ReplyAudio.of(options);
+        ReplyAudio greeting = options.greetingMillis() > 0 ? ReplyAudio.of(options, options.greetingMillis()) : null;
         SetupEndpoint setup = new SetupEndpoint(options, observations, this::endpoint);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(options.path())
@@ -88,7 +89,7 @@ public final class ReferenceAgent implements AutoCloseable {
                             p.addLast("upgrade-guard", guard);
                             p.addLast("websocket", new WebSocketServerProtocolHandler(ws));
                             p.addLast("ws-aggregator", new WebSocketFrameAggregator(16 * 1024 * 1024));
-                            p.addLast("call", new AgentCallHandler(options, observations, reply));
+                            p.addLast("call", new AgentCallHandler(options, observations, reply, greeting));
                         }
                     })
                     .bind(options.host(), options.port()).sync().channel();

@@ -11,6 +11,7 @@ public final class ReferenceAgentOptions {
     private final String requiredAuthValue;
     private final long replyDelayMillis;
     private final long replyDurationMillis;
+    private final long greetingMillis;
     private final long endOfSpeechSilenceMillis;
     private final int receiveSampleRateHz;
     private final int sendSampleRateHz;
@@ -44,6 +45,7 @@ public final class ReferenceAgentOptions {
         this.requiredAuthValue = b.requiredAuthValue;
         this.replyDelayMillis = b.replyDelayMillis;
         this.replyDurationMillis = b.replyDurationMillis;
+        this.greetingMillis = b.greetingMillis;
         this.endOfSpeechSilenceMillis = b.endOfSpeechSilenceMillis;
         this.receiveSampleRateHz = b.receiveSampleRateHz;
         this.sendSampleRateHz = b.sendSampleRateHz;
@@ -106,6 +108,14 @@ public final class ReferenceAgentOptions {
     /** Default 1200 ms. */
     public long replyDurationMillis() {
         return replyDurationMillis;
+    }
+
+    /**
+     * Length of the greeting the agent speaks right after its ready message, before it listens (for callers with
+     * {@code "first_speaker": "agent"}); default 0: no greeting, the agent waits for the caller.
+     */
+    public long greetingMillis() {
+        return greetingMillis;
     }
 
     /** Caller silence that ends an utterance; default 200 ms. */
@@ -236,6 +246,7 @@ public final class ReferenceAgentOptions {
         private String requiredAuthValue;
         private long replyDelayMillis = 300;
         private long replyDurationMillis = 1200;
+        private long greetingMillis;
         private long endOfSpeechSilenceMillis = 200;
         private int receiveSampleRateHz = 16000;
         private int sendSampleRateHz = 48000;
@@ -290,6 +301,12 @@ public final class ReferenceAgentOptions {
 
         public Builder replyDurationMillis(long v) {
             replyDurationMillis = v;
+            return this;
+        }
+
+        /** Greeting length after ready; 0 (default) for none. */
+        public Builder greetingMillis(long v) {
+            greetingMillis = v;
             return this;
         }
 
@@ -413,6 +430,9 @@ public final class ReferenceAgentOptions {
         public ReferenceAgentOptions build() {
             if (replyDelayMillis < 0 || replyDurationMillis <= 0 || endOfSpeechSilenceMillis <= 0) {
                 throw new IllegalArgumentException("reply delay must be >= 0 and durations > 0");
+            }
+            if (greetingMillis < 0) {
+                throw new IllegalArgumentException("greetingMillis must be >= 0 (0: no greeting): " + greetingMillis);
             }
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("path must start with '/': " + path);

@@ -36,6 +36,11 @@ final class ReplyAudio {
     }
 
     static ReplyAudio of(ReferenceAgentOptions options) {
+        return of(options, options.replyDurationMillis());
+    }
+
+    /** A reply of {@code durationMillis} (PCM and G.711; an MP3 reply is always {@code replyMp3} whole). */
+    static ReplyAudio of(ReferenceAgentOptions options, long durationMillis) {
         String template = options.replyTemplate() != null ? options.replyTemplate()
                 : options.binaryAudio() ? "{{audio_data}}" : DEFAULT_TEMPLATE;
         MessageTemplate t = MessageTemplate.compile(template, "audio_data");
@@ -66,8 +71,8 @@ final class ReplyAudio {
         } else {
             int rate = options.sendSampleRateHz();
             short[] samples = options.replyToneHz() > 0
-                    ? tone(rate, options.replyDurationMillis(), options.replyToneHz())
-                    : SpeechLikeSignal.generate(rate, options.replyDurationMillis(), 42);
+                    ? tone(rate, durationMillis, options.replyToneHz())
+                    : SpeechLikeSignal.generate(rate, durationMillis, 42);
             byte[] pcm = Pcm16.toLittleEndian(samples);
             int frameBytes = rate / 1000 * FRAME_MILLIS * 2;
             int n = (pcm.length + frameBytes - 1) / frameBytes;

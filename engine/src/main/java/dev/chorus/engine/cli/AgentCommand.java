@@ -31,6 +31,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--reply-duration-ms", defaultValue = "1200", description = "Reply length (default: ${DEFAULT-VALUE}).")
     long replyDurationMillis;
 
+    @Option(names = "--greeting-ms", defaultValue = "0",
+            description = "Greeting the agent speaks right after ready, for first_speaker agent (default: ${DEFAULT-VALUE}, none).")
+    long greetingMillis;
+
     @Option(names = "--receive-rate", defaultValue = "16000",
             description = "Caller audio rate in Hz (default: ${DEFAULT-VALUE}).")
     int receiveRateHz;
@@ -65,6 +69,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         ReferenceAgentOptions.Builder options = ReferenceAgentOptions.builder().host(host).port(port)
                 .replyDelayMillis(replyDelayMillis).replyDurationMillis(replyDurationMillis)
+                .greetingMillis(greetingMillis)
                 .receiveSampleRateHz(receiveRateHz).sendSampleRateHz(sendRateHz).binaryAudio(binary)
                 .behavior(behavior).caPemFile(caPem.toAbsolutePath()).ioThreads(ioThreads);
         if (auth != null) {

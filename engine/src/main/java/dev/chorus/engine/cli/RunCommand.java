@@ -73,6 +73,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--abort-on-fail", description = "Stop the run as soon as a threshold with data fails.")
     boolean abortOnFail;
 
+    @Option(names = "--record", description = "Write recordings/<call id>.wav per call: stereo, caller left, agent "
+            + "right, at the agent's receive rate (buffered in memory, up to 10 minutes per call).")
+    boolean record;
+
     @Option(names = "--quiet", description = "No live progress line.")
     boolean quiet;
 
@@ -105,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunSpec.Builder spec = RunSpec.builder().agent(agent).tests(tests).concurrency(concurrency)
                 .rampMillis(rampMillis).iterations(iterations).durationMillis(durationMillis)
-                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail);
+                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record);
         try {
             if (stages != null) {
                 spec.stages(LoadProfile.parseStages(stages));
@@ -179,7 +183,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintStream err = System.err;
         RunSpec spec;
         try {
-            RunSpec draft = builder.build();
+            // The draft only validates and names the run; its output folder is a placeholder until the run id is known.
+            RunSpec draft = builder.outDir(outDir != null ? outDir : Path.of("results")).build();
             spec = builder.outDir(outDir != null ? outDir : Path.of("results", draft.runId()))
                     .runId(draft.runId()).build();
         } catch (IllegalArgumentException e) {

@@ -75,7 +75,7 @@ public final class TestSetLoader {
 
     private static TestCase testCase(String file, String at, Object value, Path baseDir) throws ConfigException {
         Map<String, Object> m = object(file, at, value, "{\"id\": \"hello\", \"script\": [...]}");
-        keys(file, at + ".", m, List.of("id", "attachments", "script"));
+        keys(file, at + ".", m, List.of("id", "first_speaker", "greeting_timeout_seconds", "attachments", "script"));
         Object id = m.get("id");
         if (!(id instanceof String) || !((String) id).matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException(file, at + ".id", id == null ? null : JsonTree.toJson(id),
@@ -116,7 +116,26 @@ public final class TestSetLoader {
         for (int i = 0; i < sl.size(); i++) {
             steps.add(step(file, at + ".script[" + i + "]", sl.get(i), baseDir, names));
         }
-        return new TestCase((String) id, attachments, steps);
+        Object first = m.getOrDefault("first_speaker", "caller");
+        if (!"caller".equals(first) && !"agent".equals(first)) {
+            throw new ConfigException(file, at + ".first_speaker", JsonTree.toJson(first),
+                    "must be \"caller\" or \"agent\"", "write \"agent\" when the agent greets first, or leave it out");
+        }
+        boolean agentFirst = "agent".equals(first);
+        long greetingMillis = TestCase.DEFAULT_GREETING_TIMEOUT_MILLIS;
+        Object gt = m.get("greeting_timeout_seconds");
+        if (gt != null) {
+            if (!agentFirst) {
+                throw new ConfigException(file, at + ".greeting_timeout_seconds", JsonTree.toJson(gt),
+                        "only applies when the agent speaks first", "add \"first_speaker\": \"agent\" or remove it");
+            }
+            if (!(gt instanceof Number) || ((Number) gt).doubleValue() <= 0) {
+                throw new ConfigException(file, at + ".greeting_timeout_seconds", JsonTree.toJson(gt),
+                        "must be a positive number", "write e.g. 15");
+            }
+            greetingMillis = Math.round(((Number) gt).doubleValue() * 1000);
+        }
+        return new TestCase((String) id, attachments, steps, agentFirst, greetingMillis);
     }
 
     private static ScriptStep step(String file, String at, Object value, Path baseDir, Set<String> attachments)

@@ -9,6 +9,8 @@ package dev.chorus.engine.metrics;
  *   <li>{@code tls}: connected to TLS handshake done.</li>
  *   <li>{@code ws_handshake}: TLS done to the WebSocket upgrade response.</li>
  *   <li>{@code ready}: WebSocket open (init sent) to the agent's ready message.</li>
+ *   <li>{@code greeting}: when the agent speaks first ({@code "first_speaker": "agent"}), ready to the playback
+ *       time of the agent's first speech sample.</li>
  *   <li>{@code first_audio}: planned send time of a caller utterance's last frame to the arrival of the agent's first
  *       audio message after it.</li>
  *   <li>{@code turn}: the same start to the playback time of the agent's first speech sample.</li>
@@ -22,7 +24,7 @@ package dev.chorus.engine.metrics;
  * </ul>
  */
 public enum Metric {
-    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER, DRIFT, LOOP_HICCUP;
+    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, GREETING, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER, DRIFT, LOOP_HICCUP;
 
     private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 

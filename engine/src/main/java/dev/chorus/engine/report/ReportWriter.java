@@ -22,7 +22,7 @@ import java.util.Map;
 public final class ReportWriter {
     /** Metrics under {@code latency_ms}, in CONTRACT order. */
     static final Metric[] LATENCY = {Metric.HTTP_SETUP, Metric.CONNECT, Metric.TLS, Metric.WS_HANDSHAKE,
-        Metric.READY, Metric.FIRST_AUDIO, Metric.TURN};
+        Metric.READY, Metric.GREETING, Metric.FIRST_AUDIO, Metric.TURN};
     static final int WORST_CALLS = 20;
 
     private ReportWriter() {

@@ -142,6 +142,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private boolean turnPending;
     private boolean firstAudioPending;
     private int agentTurnsSinceUtterance;
+    /** The agent speaks first and its greeting has not started yet: measured from {@link #readyNanos}. */
+    private boolean greetingPending;
+    private long readyNanos;
 
     // agent audio and playback
     private final SpeechDetector detector;
@@ -156,6 +159,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private long agentAudioMessages;
     private long agentAudioNanos;
     private long underruns;
+
+    /** The call's audio with {@code --record}; null (the common case) costs one branch per frame. */
+    private CallRecording recording;
 
     private final List<Double> turnMillis = new ArrayList<>(4);
     private final List<Double> firstAudioMillis = new ArrayList<>(4);
@@ -297,6 +303,15 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         this.pacer = loopPacer;
     }
 
+    /**
+     * Records the call's audio ({@code --record}): caller frames and agent playback on one timeline from stream
+     * start, handed over in the {@link SessionResult}. Call before the call is added to a pipeline.
+     */
+    public void record() {
+        this.recording = new CallRecording(agent.config().sendAudioEncoding(), agent.config().sendSampleRateHz(),
+                receiveRateHz);
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
@@ -410,10 +425,15 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             timing(Metric.READY, "ready", ready.readyNanos() - wsNanos);
         }
         event(ready.readyNanos(), "ready", sessionId);
+        readyNanos = ready.readyNanos();
+        greetingPending = plan.testCase().agentSpeaksFirst();
         state = CallState.STREAMING;
         long now = clock.nanoTime();
         streamStartNanos = now + startOffsetNanos;
         nextFramePlannedNanos = streamStartNanos;
+        if (recording != null) {
+            event(streamStartNanos, "recording_start", "recordings/" + callId + ".wav starts here");
+        }
         long pingMillis = agent.config().pingIntervalMillis();
         if (pingMillis > 0) {
             pinger = ctx.executor().scheduleAtFixedRate(this::ping, pingMillis, pingMillis, TimeUnit.MILLISECONDS);
@@ -586,6 +606,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         int slot = ringCount++ % PLAYBACK_RING;
         ringFirstSample[slot] = firstSample;
         ringPlayStartNanos[slot] = playStart;
+        if (recording != null && streamStartNanos != 0) {
+            recording.agent(playStart - streamStartNanos, pcm);
+        }
         long onset = detector.feed(pcm, pcm.readerIndex(), samples * 2);
         if (onset >= 0) {
             onAgentSpeechOnset(playTimeOf(onset));
@@ -616,6 +639,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         agentTurnOpen = true;
         agentTurnStartNanos = playNanos;
+        if (greetingPending) {
+            greetingPending = false;
+            timing(Metric.GREETING, "greeting", playNanos - readyNanos);
+        }
         if (turnPending) {
             turnPending = false;
             long nanos = playNanos - lastUserFramePlannedNanos;
@@ -726,11 +753,16 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
                     nextStep();
                     continue;
                 }
-                long timeoutNanos = ((PreparedTestCase.WaitForAgent) step).timeoutNanos();
+                PreparedTestCase.WaitForAgent wait = (PreparedTestCase.WaitForAgent) step;
+                long timeoutNanos = wait.timeoutNanos();
                 if (plannedNanos - stepStartNanos >= timeoutNanos) {
-                    fail(ErrorClass.NO_RESPONSE, "agent did not speak and finish its turn within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (wait_for_agent, step "
-                            + (stepIndex + 1) + ")");
+                    fail(ErrorClass.NO_RESPONSE, wait.greeting()
+                            ? "agent did not greet (speak and finish its turn) within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms of ready (first_speaker agent,"
+                                    + " greeting_timeout_seconds)"
+                            : "agent did not speak and finish its turn within "
+                                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms (wait_for_agent, step "
+                                    + scriptStepNumber() + ")");
                     return false;
                 }
                 return sendSilence();
@@ -769,9 +801,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         if (plannedNanos - stepStartNanos >= BARGE_IN_WAIT_TIMEOUT_NANOS) {
             fail(ErrorClass.NO_RESPONSE, "agent did not speak within "
                     + TimeUnit.NANOSECONDS.toMillis(BARGE_IN_WAIT_TIMEOUT_NANOS) + " ms, so the caller could not barge in"
-                    + " (step " + (stepIndex + 1) + ")");
+                    + " (step " + scriptStepNumber() + ")");
         }
         return false;
+    }
+
+    /** The current step's 1-based number in the test-set file's script (the implicit greeting wait is not in it). */
+    private int scriptStepNumber() {
+        return stepIndex + (plan.testCase().agentSpeaksFirst() ? 0 : 1);
     }
 
     private void nextStep() {
@@ -791,6 +828,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         seq++;
         if (dropping) {
             return;
+        }
+        if (recording != null) {
+            recording.caller(frameIndex * chunkNanos, source, index, length);
         }
         frame.set(source, index, length, this);
         if (base64 != null) {
@@ -949,7 +989,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         return new SessionResult(callId, plan.id(), passed, errorClass, errorMessage,
                 errorClass == null ? state : failedInState, sessionId, startEpochMillis,
                 millis(clock.nanoTime() - startNanos), timingsMillis, turnMillis, firstAudioMillis, counters, errors,
-                ordered);
+                ordered, streamStartNanos == 0 ? null : recording);
     }
 
     // ------------------------------------------------------------------ helpers

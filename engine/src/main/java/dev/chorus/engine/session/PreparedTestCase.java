@@ -2,7 +2,6 @@ package dev.chorus.engine.session;
 
 import dev.chorus.codecs.pcm.G711;
 import dev.chorus.codecs.pcm.PcmClip;
-import dev.chorus.codecs.pcm.SpeechLikeSignal;
 import dev.chorus.codecs.pcm.WavReader;
 import dev.chorus.codecs.resample.Resamplers;
 import dev.chorus.engine.config.AgentConfig;
@@ -27,10 +26,6 @@ import java.util.concurrent.TimeUnit;
  * attachments loaded. Immutable and thread-safe; the buffers are never released (plain heap, reclaimed by GC).
  */
 public final class PreparedTestCase {
-    /** Synthesised speech length per character of text, until a TTS engine speaks {@code say} text (issue #5). */
-    static final long SYNTH_MILLIS_PER_CHAR = 60;
-    static final long SYNTH_MIN_MILLIS = 600;
-
     /** A step ready to run; {@link Utterance} holds audio frames. */
     public sealed interface Step permits Utterance, WaitForAgent, SendMedia, Pause, HangUp {
     }
@@ -41,7 +36,11 @@ public final class PreparedTestCase {
             implements Step {
     }
 
-    public record WaitForAgent(long timeoutNanos) implements Step {
+    /**
+     * Wait until the agent has spoken and finished its turn; {@code greeting} for the implicit first step of a test
+     * case whose agent speaks first ({@code "first_speaker": "agent"}).
+     */
+    public record WaitForAgent(long timeoutNanos, boolean greeting) implements Step {
     }
 
     public record SendMedia(String name, String mimeType, ByteBuf bytes) implements Step {
@@ -87,11 +86,14 @@ public final class PreparedTestCase {
             attachments.put(a.name(), a);
         }
         List<Step> steps = new ArrayList<>();
+        if (testCase.agentSpeaksFirst()) {
+            steps.add(new WaitForAgent(TimeUnit.MILLISECONDS.toNanos(testCase.greetingTimeoutMillis()), true));
+        }
         for (ScriptStep step : testCase.script()) {
             if (step instanceof ScriptStep.Say) {
                 ScriptStep.Say say = (ScriptStep.Say) step;
                 boolean synthesised = say.audio() == null;
-                String key = synthesised ? "text:" + say.text() : "file:" + say.audio().toAbsolutePath();
+                String key = synthesised ? "text:" + TextToSpeech.VOICE + ":" + say.text() : "file:" + say.audio().toAbsolutePath();
                 ByteBuf audio = clipCache.get(key);
                 if (audio == null) {
                     PcmClip clip = synthesised ? synthesise(say.text(), config.sendSampleRateHz())
@@ -110,7 +112,7 @@ public final class PreparedTestCase {
                         synthesised, base64));
             } else if (step instanceof ScriptStep.WaitForAgent) {
                 steps.add(new WaitForAgent(TimeUnit.MILLISECONDS.toNanos(
-                        ((ScriptStep.WaitForAgent) step).timeoutMillis())));
+                        ((ScriptStep.WaitForAgent) step).timeoutMillis()), false));
             } else if (step instanceof ScriptStep.SendMedia) {
                 String name = ((ScriptStep.SendMedia) step).attachmentName();
                 Attachment a = attachments.get(name);
@@ -126,12 +128,11 @@ public final class PreparedTestCase {
     }
 
     /**
-     * Stand-in speech for {@code say} text without {@code audio}: a deterministic speech-like signal whose length
-     * follows the text (60 ms per character, at least 600 ms), until text-to-speech lands (issue #5).
+     * Speech for {@code say} text without {@code audio} ({@link TextToSpeech}: FreeTTS kevin16, deterministic),
+     * converted to {@code sampleRateHz}.
      */
     static PcmClip synthesise(String text, int sampleRateHz) {
-        long millis = Math.max(SYNTH_MIN_MILLIS, text.length() * SYNTH_MILLIS_PER_CHAR);
-        return SpeechLikeSignal.clip(sampleRateHz, millis, text.hashCode());
+        return Resamplers.convert(TextToSpeech.synthesise(text), sampleRateHz);
     }
 
     /**

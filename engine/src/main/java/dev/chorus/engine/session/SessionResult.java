@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one call gathered, handed from its event loop to the recorder thread when the call ends. Immutable.
+ * What one call gathered, handed from its event loop to the recorder thread when the call ends. Immutable, but for
+ * {@code recording}, which the recorder thread alone reads once handed over.
  *
  * @param callId         unique per simulated call (also sent as {@code X-Chorus-Call-Id})
  * @param testCaseId     the test case it ran
@@ -21,10 +22,29 @@ import java.util.Map;
  * @param counters       frames_sent, late_frames, agent_audio_messages, agent_audio_ms, underruns …
  * @param nonFatalErrors error class wire name to count
  * @param transcript     ordered entries
+ * @param recording      the call's audio with {@code --record}, else null; the recorder thread writes it and keeps
+ *                       the result {@link #withoutRecording() without it}
  */
 public record SessionResult(String callId, String testCaseId, boolean passed, ErrorClass errorClass,
                             String errorMessage, CallState finalState, String sessionId, long startEpochMillis,
                             double durationMillis, Map<String, Double> timingsMillis, List<Double> turnMillis,
                             List<Double> firstAudioMillis, Map<String, Long> counters,
-                            Map<String, Integer> nonFatalErrors, List<TranscriptEntry> transcript) {
+                            Map<String, Integer> nonFatalErrors, List<TranscriptEntry> transcript,
+                            CallRecording recording) {
+    /** A result without a recording. */
+    public SessionResult(String callId, String testCaseId, boolean passed, ErrorClass errorClass,
+                         String errorMessage, CallState finalState, String sessionId, long startEpochMillis,
+                         double durationMillis, Map<String, Double> timingsMillis, List<Double> turnMillis,
+                         List<Double> firstAudioMillis, Map<String, Long> counters,
+                         Map<String, Integer> nonFatalErrors, List<TranscriptEntry> transcript) {
+        this(callId, testCaseId, passed, errorClass, errorMessage, finalState, sessionId, startEpochMillis,
+                durationMillis, timingsMillis, turnMillis, firstAudioMillis, counters, nonFatalErrors, transcript, null);
+    }
+
+    /** This result with the recording dropped, so that keeping results does not keep their audio. */
+    public SessionResult withoutRecording() {
+        return recording == null ? this : new SessionResult(callId, testCaseId, passed, errorClass, errorMessage,
+                finalState, sessionId, startEpochMillis, durationMillis, timingsMillis, turnMillis, firstAudioMillis,
+                counters, nonFatalErrors, transcript);
+    }
 }

@@ -39,10 +39,11 @@ class CallSessionTest {
     private final RunMetrics metrics = new RunMetrics();
     private final List<SessionResult> results = new ArrayList<>();
     private EmbeddedChannel ch;
+    private PreparedTestCase plan;
 
     private CallSession open(String agentExtra, String script) throws Exception {
         CompiledAgent agent = CompiledAgent.compile(Fixtures.agent("wss://agent.example/ws", agentExtra, dir));
-        PreparedTestCase plan = PreparedTestCase.prepare(Fixtures.tests("case-1", script, dir).testCases().get(0),
+        plan = PreparedTestCase.prepare(Fixtures.tests("case-1", script, dir).testCases().get(0),
                 agent, new HashMap<>());
         CallSession session = new CallSession(agent, plan, "call-1", "run-1", now.get(), now::get, metrics,
                 results::add);
@@ -162,15 +163,16 @@ class CallSessionTest {
         open("\"receive_sample_rate_hertz\": 16000",
                 "[{\"say\": \"Hello there.\"}, {\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"hang_up\": true}]");
         openWebSocketAndReady();
-        // "Hello there." is synthesised as 720 ms: 36 frames, the last planned at 700 ms.
+        // "Hello there." is synthesised (TextToSpeech) as n frames of 20 ms, the last planned at (n - 1) × 20 ms.
+        int n = ((PreparedTestCase.Utterance) plan.steps().get(0)).frames();
         long t0 = now.get();
-        for (int i = 0; i < 36; i++) {
+        for (int i = 0; i < n; i++) {
             if (i > 0) {
                 advance(20 * MS);
             }
         }
         drainAudioFrames();
-        long lastFramePlanned = t0 + 700 * MS;
+        long lastFramePlanned = t0 + (n - 1) * 20 * MS;
         assertThat(now.get()).isEqualTo(lastFramePlanned);
         // The agent answers 300 ms later: 100 ms of silence and then speech, in one burst.
         advance(300 * MS);
