@@ -125,7 +125,7 @@ public final class ShardMerger {
                 endEpochMillis - startEpochMillis, concurrency, started, completed, failed, stoppedCalls,
                 Collections.unmodifiableMap(errors), latency, Collections.unmodifiableMap(audio),
                 Collections.unmodifiableList(ReportWriter.worst(worst)), stopped, outDir, List.copyOf(verdicts),
-                abortedBy, read.size() + " shards: " + joined(read, "load_profile"));
+                abortedBy, read.size() + " shards: " + joined(read, "load_profile"), List.of());
         ReportWriter.write(outDir, report);
         return report;
     }
