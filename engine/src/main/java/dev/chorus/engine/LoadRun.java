@@ -6,6 +6,7 @@ import dev.chorus.engine.metrics.RunMetrics;
 import dev.chorus.engine.report.CsvWriter;
 import dev.chorus.engine.report.HtmlReportWriter;
 import dev.chorus.engine.report.JunitXmlWriter;
+import dev.chorus.engine.report.TimelineCsv;
 import dev.chorus.engine.report.ReportWriter;
 import dev.chorus.engine.report.SessionFileWriter;
 import dev.chorus.engine.schedule.Arrivals;
@@ -318,6 +319,7 @@ final class LoadRun {
                 ReportWriter.write(spec.outDir(), report);
                 writeOrWarn(spec.outDir(), "junit.xml", JunitXmlWriter::write, report);
                 writeOrWarn(spec.outDir(), "calls.csv", CsvWriter::write, report);
+                writeOrWarn(spec.outDir(), "timeline.csv", (d, r) -> TimelineCsv.write(d, r.timeline()), report);
                 writeOrWarn(spec.outDir(), "report.html", HtmlReportWriter::write, report);
             }
             completion.complete(report);

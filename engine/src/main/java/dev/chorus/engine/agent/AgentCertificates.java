@@ -55,6 +55,12 @@ public final class AgentCertificates {
         return ca.getCertificate();
     }
 
+    /** Writes the server chain and its PKCS#8 key as PEM, e.g. for {@code chorus serve --tls-cert/--tls-key}. */
+    public void writeServerPem(Path certFile, Path keyFile) throws IOException {
+        Files.writeString(certFile, server.getCertificatePathPEM(), StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, server.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
+    }
+
     public void writeCaPem(Path file) throws IOException {
         Files.writeString(file, ca.getCertificatePEM(), StandardCharsets.US_ASCII);
     }

@@ -1,5 +1,6 @@
 package dev.chorus.engine.report;
 
+import dev.chorus.engine.Progress;
 import dev.chorus.engine.RunReport;
 import dev.chorus.engine.config.JsonTree;
 import dev.chorus.engine.metrics.Metric;
@@ -125,9 +126,27 @@ public final class ShardMerger {
                 endEpochMillis - startEpochMillis, concurrency, started, completed, failed, stoppedCalls,
                 Collections.unmodifiableMap(errors), latency, Collections.unmodifiableMap(audio),
                 Collections.unmodifiableList(ReportWriter.worst(worst)), stopped, outDir, List.copyOf(verdicts),
-                abortedBy, read.size() + " shards: " + joined(read, "load_profile"), List.of());
+                abortedBy, read.size() + " shards: " + joined(read, "load_profile"),
+                mergedTimeline(read, startEpochMillis));
         ReportWriter.write(outDir, report);
+        TimelineCsv.write(outDir, report.timeline());
+        HtmlReportWriter.write(outDir, report);
         return report;
+    }
+
+    /** The shards' {@code timeline.csv} on one wall clock (see {@link TimelineCsv#merge}). */
+    private static List<Progress> mergedTimeline(List<Shard> shards, long startEpochMillis) throws ShardException {
+        List<List<Progress>> timelines = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        for (Shard s : shards) {
+            try {
+                timelines.add(TimelineCsv.read(s.dir.resolve("timeline.csv")));
+            } catch (IOException e) {
+                throw new ShardException(s.dir, e.getMessage() + "; fix: " + RERUN, e);
+            }
+            starts.add(s.startEpochMillis);
+        }
+        return Collections.unmodifiableList(TimelineCsv.merge(timelines, starts, startEpochMillis));
     }
 
     /** One shard's report tree and interval histograms, read and checked. */
