@@ -83,7 +83,8 @@ public final class ProtocolProfile {
             .streamIds()
             .capture("mark_name", "mark.name")
             .markEcho(new MarkEcho("mark", "clear", "mark_name", "{\"event\":\"mark\",\"sequenceNumber\":"
-                    + "\"{{sequence_number}}\",\"streamSid\":\"{{stream_sid}}\",\"mark\":{\"name\":\"{{mark_name}}\"}}"))
+                    + "\"{{sequence_number}}\",\"streamSid\":\"{{stream_sid}}\","
+                    + "\"mark\":{\"name\":\"{{mark_name}}\"}}"))
             .build();
 
     public static final ProtocolProfile OPENAI_REALTIME = new Builder("openai_realtime", "OpenAI Realtime API")
@@ -124,7 +125,8 @@ public final class ProtocolProfile {
             .key("initialization_json", "{\"type\":\"Settings\",\"audio\":{\"input\":{\"encoding\":\"linear16\","
                     + "\"sample_rate\":16000},\"output\":{\"encoding\":\"linear16\",\"sample_rate\":24000,"
                     + "\"container\":\"none\"}},\"agent\":{\"listen\":{\"provider\":{\"type\":\"deepgram\","
-                    + "\"model\":\"nova-3\"}},\"think\":{\"provider\":{\"type\":\"open_ai\",\"model\":\"gpt-4o-mini\"}},"
+                    + "\"model\":\"nova-3\"}},"
+                    + "\"think\":{\"provider\":{\"type\":\"open_ai\",\"model\":\"gpt-4o-mini\"}},"
                     + "\"speak\":{\"provider\":{\"type\":\"deepgram\",\"model\":\"aura-2-thalia-en\"}}}}")
             .key("handshake_ready_message_type", "SettingsApplied")
             .key("handshake_requires_session_id", false)
@@ -135,7 +137,8 @@ public final class ProtocolProfile {
             .hello("Welcome")
             .build();
 
-    public static final ProtocolProfile GEMINI_LIVE = new Builder("gemini_live", "Gemini Live API (BidiGenerateContent)")
+    public static final ProtocolProfile GEMINI_LIVE = new Builder("gemini_live",
+            "Gemini Live API (BidiGenerateContent)")
             .key("send_sample_rate_hertz", 16000L)
             .key("receive_sample_rate_hertz", 24000L)
             .key("initialization_json", "{\"setup\":{\"model\":\"models/gemini-2.0-flash-live-001\","
@@ -156,7 +159,8 @@ public final class ProtocolProfile {
             .binaryFramesCarryJson()
             .build();
 
-    public static final ProtocolProfile CHIRP = new Builder("chirp", "CHIRP (Cekura, Bluejay): raw PCM and speech events")
+    public static final ProtocolProfile CHIRP = new Builder("chirp",
+            "CHIRP (Cekura, Bluejay): raw PCM and speech events")
             .key("send_sample_rate_hertz", 16000L)
             .key("receive_sample_rate_hertz", 16000L)
             .key("send_audio_template", "{{audio_data}}")

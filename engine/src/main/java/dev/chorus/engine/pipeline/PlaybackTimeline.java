@@ -19,6 +19,6 @@ public interface PlaybackTimeline {
      */
     void flushPlayback(long nowNanos, String cause);
 
-    /** Records a transcript event of {@code type} ({@code mark_echo}, {@code agent_barge_in} …) at {@code atNanos}. */
+    /** Records a transcript event of {@code type} ({@code mark_echo}, {@code agent_barge_in} …) at the time. */
     void protocolEvent(long atNanos, String type, String text);
 }

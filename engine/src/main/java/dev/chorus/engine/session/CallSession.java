@@ -859,7 +859,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     // ------------------------------------------------------------------ protocol profile hooks
 
-    /** Placeholders of the protocol profile ({@code {{stream_sid}}}, {@code {{sequence_number}}} …); none by default. */
+    /** Placeholders of the protocol profile ({@code {{stream_sid}}}, {@code {{sequence_number}}} …); default none. */
     private TemplateValues profileValues = TemplateValues.NONE;
     private final PlaybackTimeline playbackView = new PlaybackTimeline() {
         @Override

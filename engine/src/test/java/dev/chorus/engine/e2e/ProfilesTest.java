@@ -37,6 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProfilesTest {
     private static final long DELAY_MILLIS = 200;
     private static final long MS = 1_000_000L;
+    /**
+     * Turns measure 202–210 ms here against the 200 ms delay (loopback, one call); the upper bound leaves room for a
+     * loaded shared machine, where one turn in a few dozen runs took 257 ms. Precise latency claims live in bench/.
+     */
+    private static final double MAX_OVER_MILLIS = 80.0;
     /** Speech-like clips that end sharply, so the agent's end of speech is the clip's end. */
     private static final String CONVERSATION = "[{\"say\": \"I would like a table for two\", "
             + "\"audio\": \"first.wav\"}, {\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"hang_up\": true}]";
@@ -81,7 +86,7 @@ class ProfilesTest {
     /** Every turn's latency sits just above the agent's reply delay (which runs from the caller's last speech). */
     private static void assertTurnsNearTheReplyDelay(SessionResult r, int turns) {
         assertThat(r.turnMillis()).as("turns").hasSize(turns)
-                .allSatisfy(t -> assertThat(t).isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + 40.0));
+                .allSatisfy(t -> assertThat(t).isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + MAX_OVER_MILLIS));
     }
 
     private static List<TranscriptEntry> events(SessionResult r, String type) {
@@ -156,7 +161,8 @@ class ProfilesTest {
             assertThat(texts).filteredOn(t -> t.startsWith("{\"event\":\"mark\"")).singleElement()
                     .satisfies(t -> assertThat(t).contains("\"streamSid\":\"" + sid + "\"")
                             .contains("\"mark\":{\"name\":\"reply-1\"}"));
-            assertThat(events(r, "mark_echo")).singleElement().satisfies(e -> assertThat(e.text()).isEqualTo("reply-1"));
+            assertThat(events(r, "mark_echo")).singleElement()
+                    .satisfies(e -> assertThat(e.text()).isEqualTo("reply-1"));
         }
     }
 
@@ -180,7 +186,7 @@ class ProfilesTest {
             assertThat(call.protocolEvents("mark_echo")).extracting(ProtocolEvent::detail)
                     .containsExactly("reply-1", "reply-2");
             assertThat(r.turnMillis()).hasSize(2);
-            assertThat(r.turnMillis().get(1)).isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + 40.0);
+            assertThat(r.turnMillis().get(1)).isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + MAX_OVER_MILLIS);
         }
     }
 
@@ -228,7 +234,7 @@ class ProfilesTest {
             // The caller's audio carries no type: {"user_audio_chunk": …}, found by its key alone.
             assertThat(call.utterancesDetected()).isEqualTo(2);
             assertThat(r.turnMillis()).hasSize(2).allSatisfy(t -> assertThat(t)
-                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + 40.0));
+                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + MAX_OVER_MILLIS));
         }
     }
 
@@ -282,7 +288,7 @@ class ProfilesTest {
             // The first reply was cut by the barge-in, the second played whole.
             assertThat(r.counters().get("agent_audio_ms")).isBetween(1300L, 2005L);
             assertThat(r.turnMillis()).hasSize(2).allSatisfy(t -> assertThat(t)
-                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + 40.0));
+                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + MAX_OVER_MILLIS));
         }
     }
 
@@ -314,7 +320,7 @@ class ProfilesTest {
             assertThat(events(r, "agent_message")).extracting(TranscriptEntry::text)
                     .contains("speech.started", "speech.completed");
             assertThat(r.turnMillis()).singleElement().satisfies(t -> assertThat(t)
-                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + 40.0));
+                    .isBetween(DELAY_MILLIS - 10.0, DELAY_MILLIS + MAX_OVER_MILLIS));
             assertThat(TimeUnit.NANOSECONDS.toMillis(frames.get(frames.size() - 1).arrivalNanos()
                     - frames.get(0).arrivalNanos())).isGreaterThan(1000);
         }

@@ -34,7 +34,8 @@ class OpeningHandlerTest {
     @Test
     void sendsOpeningMessagesBeforeTheCallSeesTheOpenAndClosingBeforeTheCloseFrame() {
         EmbeddedChannel ch = new EmbeddedChannel(new OpeningHandler(List.of("{\"event\":\"connected\"}",
-                "{\"event\":\"hello\",\"sid\":\"{{stream_sid}}\"}"), "{\"event\":\"stop\",\"sid\":\"{{stream_sid}}\"}", SID));
+                "{\"event\":\"hello\",\"sid\":\"{{stream_sid}}\"}"),
+                "{\"event\":\"stop\",\"sid\":\"{{stream_sid}}\"}", SID));
         // The call answers the open with its init: the opening messages must already be ahead of it.
         ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
             @Override

@@ -46,7 +46,8 @@ class StreamCounterHandlerTest {
                     + "\",\"streamSid\":\"MZ0\",\"media\":{\"track\":\"inbound\",\"chunk\":\"" + k
                     + "\",\"timestamp\":\"" + (k - 1) * 20 + "\",\"payload\":\"");
         }
-        assertThat(TextTemplate.render("{\"seq\":\"{{sequence_number}}\"}", true, counters)).isEqualTo("{\"seq\":\"5\"}");
+        assertThat(TextTemplate.render("{\"seq\":\"{{sequence_number}}\"}", true, counters))
+                .isEqualTo("{\"seq\":\"5\"}");
         assertFalse(ch.finish());
     }
 
@@ -55,6 +56,7 @@ class StreamCounterHandlerTest {
         StreamCounterHandler a = new StreamCounterHandler(20);
         StreamCounterHandler b = new StreamCounterHandler(20);
         assertThat(a.streamSid()).matches("MZ[0-9a-f]{32}").isNotEqualTo(b.streamSid());
-        assertThat(TextTemplate.render("{{call_sid}} {{account_sid}}", false, a)).matches("CA[0-9a-f]{32} AC[0-9a-f]{32}");
+        assertThat(TextTemplate.render("{{call_sid}} {{account_sid}}", false, a))
+                .matches("CA[0-9a-f]{32} AC[0-9a-f]{32}");
     }
 }
