@@ -24,6 +24,12 @@ import java.util.List;
  * error (its state is then unknown) and every {@value #MESSAGES_PER_PARSER} messages (bounding its field-name
  * table). Scalar roots, which a non-blocking parser cannot end without more input, take a fresh blocking parser.
  *
+ * <p>Protocols without a type field are read in two ways: the audio type may be any of several values (OpenAI's
+ * GA and beta delta types), or, with no values at all, every message holding data at the audio path is audio
+ * (ElevenLabs' {@code {"user_audio_chunk": …}}); and presence paths say which keys a message has (Gemini's
+ * {@code setupComplete}, {@code serverContent.interrupted}), whatever their value is — an object, an array or a
+ * scalar other than {@code null} and {@code false}.
+ *
  * <p>Not thread-safe: one per connection (it reuses a parser, a scratch array and its {@link ScanResult}).
  */
 public final class InboundMessageScanner {
@@ -40,6 +46,7 @@ public final class InboundMessageScanner {
         private String type;
         private int audioBytes;
         private final String[] values;
+        private long present;
         private String errorMessage;
 
         ScanResult(int values) {
@@ -65,15 +72,23 @@ public final class InboundMessageScanner {
             return values[i];
         }
 
+        /** For MESSAGE: whether presence path {@code i} (below 64) is in the message, not null and not false. */
+        public boolean present(int i) {
+            return (present & 1L << i) != 0;
+        }
+
         public String errorMessage() {
             return errorMessage;
         }
     }
 
     private final DotPath typePath;
-    private final char[] audioType;
+    /** The type values of audio messages; empty: a message is audio when it has data at the audio path. */
+    private final char[][] audioTypes;
+    private final boolean typeless;
     private final DotPath audioPath;
     private final DotPath[] valuePaths;
+    private final DotPath[] presencePaths;
     private final DotPath[] all;
     private final ScanResult result;
     private final String[] names = new String[MAX_DEPTH];
@@ -90,14 +105,34 @@ public final class InboundMessageScanner {
 
     public InboundMessageScanner(DotPath typePath, String audioTypeValue, DotPath audioDataPath,
                                  List<DotPath> valuePaths) {
+        this(typePath, List.of(audioTypeValue), audioDataPath, valuePaths, List.of());
+    }
+
+    /**
+     * @param audioTypeValues type values that mark audio (any of them); empty: every message with data at
+     *                        {@code audioDataPath} is audio, whatever its type
+     * @param valuePaths      scalars read from other messages ({@link ScanResult#value})
+     * @param presencePaths   at most 64 paths whose presence other messages report ({@link ScanResult#present})
+     */
+    public InboundMessageScanner(DotPath typePath, List<String> audioTypeValues, DotPath audioDataPath,
+                                 List<DotPath> valuePaths, List<DotPath> presencePaths) {
+        if (presencePaths.size() > 64) {
+            throw new IllegalArgumentException("at most 64 presence paths, got " + presencePaths.size());
+        }
         this.typePath = typePath;
-        this.audioType = audioTypeValue.toCharArray();
+        this.audioTypes = new char[audioTypeValues.size()][];
+        for (int i = 0; i < audioTypes.length; i++) {
+            audioTypes[i] = audioTypeValues.get(i).toCharArray();
+        }
+        this.typeless = audioTypes.length == 0;
         this.audioPath = audioDataPath;
         this.valuePaths = valuePaths.toArray(new DotPath[0]);
-        this.all = new DotPath[2 + this.valuePaths.length];
+        this.presencePaths = presencePaths.toArray(new DotPath[0]);
+        this.all = new DotPath[2 + this.valuePaths.length + this.presencePaths.length];
         all[0] = typePath;
         all[1] = audioDataPath;
         System.arraycopy(this.valuePaths, 0, all, 2, this.valuePaths.length);
+        System.arraycopy(this.presencePaths, 0, all, 2 + this.valuePaths.length, this.presencePaths.length);
         this.result = new ScanResult(this.valuePaths.length);
     }
 
@@ -131,6 +166,7 @@ public final class InboundMessageScanner {
         r.type = null;
         r.audioBytes = 0;
         r.errorMessage = null;
+        r.present = 0;
         java.util.Arrays.fill(r.values, null);
         typeSeen = false;
         typeIsAudio = false;
@@ -178,7 +214,11 @@ public final class InboundMessageScanner {
                 closeQuietly(p);
             }
         }
+        if (typeless && audioState != 0) {
+            typeIsAudio = true;
+        }
         if (typeIsAudio) {
+            r.present = 0;
             if (audioState == 1) {
                 r.kind = Kind.AUDIO;
                 r.audioBytes = audioOut.writerIndex() - audioStart;
@@ -302,11 +342,19 @@ public final class InboundMessageScanner {
         result.errorMessage = message;
         java.util.Arrays.fill(result.values, null);
         result.type = null;
+        result.present = 0;
         return result;
     }
 
     /** Visits the value at the current token; {@code depth} segments of path are on the stack. */
     private void walk(JsonParser p, JsonToken token, int depth, ByteBuf audioOut) throws IOException {
+        if (presencePaths.length != 0 && token != JsonToken.VALUE_NULL && token != JsonToken.VALUE_FALSE) {
+            for (int i = 0; i < presencePaths.length; i++) {
+                if (at(presencePaths[i], depth)) {
+                    result.present |= 1L << i;
+                }
+            }
+        }
         if (token == JsonToken.START_OBJECT) {
             if (depth >= MAX_DEPTH || !onSomePath(depth)) {
                 skip(p);
@@ -370,13 +418,13 @@ public final class InboundMessageScanner {
             } else if (token != JsonToken.VALUE_NULL) {
                 result.type = p.getText();
             }
-            if (!typeIsAudio && audioState != 0) {
+            if (!typeIsAudio && !typeless && audioState != 0) {
                 audioOut.writerIndex(audioStart);
                 audioState = 0;
             }
             return;
         }
-        if (audioState == 0 && at(audioPath, depth) && (!typeSeen || typeIsAudio)) {
+        if (audioState == 0 && at(audioPath, depth) && (!typeSeen || typeIsAudio || typeless)) {
             if (token == JsonToken.VALUE_STRING) {
                 int n = Base64Codec.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), audioOut);
                 audioState = n < 0 ? 2 : 1;
@@ -397,13 +445,19 @@ public final class InboundMessageScanner {
 
     private boolean equalsAudioType(JsonParser p) throws IOException {
         int len = p.getTextLength();
-        if (len != audioType.length) {
-            return false;
-        }
         char[] chars = p.getTextCharacters();
         int off = p.getTextOffset();
-        for (int i = 0; i < len; i++) {
-            if (chars[off + i] != audioType[i]) {
+        for (char[] audioType : audioTypes) {
+            if (len == audioType.length && equals(chars, off, audioType)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean equals(char[] chars, int off, char[] expected) {
+        for (int i = 0; i < expected.length; i++) {
+            if (chars[off + i] != expected[i]) {
                 return false;
             }
         }

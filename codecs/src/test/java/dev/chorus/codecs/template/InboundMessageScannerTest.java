@@ -137,4 +137,63 @@ class InboundMessageScannerTest {
         assertThat(r.kind()).isEqualTo(Kind.INVALID_JSON);
         assertThat(r.errorMessage()).endsWith("at offset 9");
     }
+
+    /** OpenAI Realtime names its audio deltas two ways (GA and beta); both are audio. */
+    @Test
+    void acceptsAnyOfSeveralAudioTypeValues() {
+        InboundMessageScanner s = new InboundMessageScanner(DotPath.parse("type"),
+                List.of("response.output_audio.delta", "response.audio.delta"), DotPath.parse("delta"), List.of(),
+                List.of());
+        for (String type : new String[] {"response.output_audio.delta", "response.audio.delta"}) {
+            audio.clear();
+            ScanResult r = scan(s, "{\"type\":\"" + type + "\",\"response_id\":\"r1\",\"delta\":\"AQID\"}", true);
+            assertThat(r.kind()).as(type).isEqualTo(Kind.AUDIO);
+            assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(new byte[] {1, 2, 3});
+        }
+        ScanResult r = scan(s, "{\"type\":\"response.audio_transcript.delta\",\"delta\":\"AQID\"}", false);
+        assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(r.type()).isEqualTo("response.audio_transcript.delta");
+    }
+
+    /** ElevenLabs' caller audio has no type field: the data key alone marks it. */
+    @Test
+    void withoutAudioTypeValuesDataAtThePathIsAudio() {
+        InboundMessageScanner s = new InboundMessageScanner(DotPath.parse("type"), List.of(),
+                DotPath.parse("user_audio_chunk"), List.of(), List.of());
+        ScanResult r = scan(s, "{\"user_audio_chunk\":\"AQID\"}", false);
+        assertThat(r.kind()).isEqualTo(Kind.AUDIO);
+        assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(new byte[] {1, 2, 3});
+        audio.clear();
+        r = scan(s, "{\"type\":\"pong\",\"event_id\":3}", true);
+        assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(r.type()).isEqualTo("pong");
+        assertThat(scan(s, "{\"user_audio_chunk\":7}", false).kind()).isEqualTo(Kind.INVALID_AUDIO);
+    }
+
+    /** Gemini Live says what a message is by which keys it has, some of them empty objects. */
+    @Test
+    void reportsWhichPresencePathsAMessageHas() {
+        List<DotPath> kinds = List.of(DotPath.parse("setupComplete"), DotPath.parse("serverContent.interrupted"),
+                DotPath.parse("serverContent.turnComplete"), DotPath.parse("toolCall"));
+        InboundMessageScanner s = new InboundMessageScanner(
+                DotPath.parse("serverContent.modelTurn.parts.0.inlineData.mimeType"), List.of("audio/pcm;rate=24000"),
+                DotPath.parse("serverContent.modelTurn.parts.0.inlineData.data"), List.of(DotPath.parse("text")),
+                kinds);
+        ScanResult r = scan(s, "{\"setupComplete\": {}}", true);
+        assertThat(r.kind()).isEqualTo(Kind.MESSAGE);
+        assertThat(r.type()).isNull();
+        assertThat(new boolean[] {r.present(0), r.present(1), r.present(2), r.present(3)})
+                .containsExactly(true, false, false, false);
+        r = scan(s, "{\"serverContent\": {\"interrupted\": true, \"turnComplete\": false}}", false);
+        assertThat(new boolean[] {r.present(0), r.present(1), r.present(2), r.present(3)})
+                .containsExactly(false, true, false, false);
+        r = scan(s, "{\"toolCall\": {\"functionCalls\": [{\"id\": \"f\"}]}, \"setupComplete\": null}", false);
+        assertThat(new boolean[] {r.present(0), r.present(1), r.present(2), r.present(3)})
+                .containsExactly(false, false, false, true);
+        r = scan(s, "{\"serverContent\":{\"modelTurn\":{\"parts\":[{\"inlineData\":{\"mimeType\":"
+                + "\"audio/pcm;rate=24000\",\"data\":\"AQID\"}}]},\"turnComplete\":true}}", true);
+        assertThat(r.kind()).isEqualTo(Kind.AUDIO);
+        assertThat(r.present(2)).as("audio messages report no presence").isFalse();
+        assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(new byte[] {1, 2, 3});
+    }
 }

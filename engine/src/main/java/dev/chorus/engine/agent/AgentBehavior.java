@@ -20,7 +20,9 @@ public enum AgentBehavior {
     /** Sends one text frame that is not JSON right after ready, then behaves normally. */
     INVALID_JSON,
     /** After the first utterance, stops reading and writing for a while, then replies. */
-    FREEZE;
+    FREEZE,
+    /** Cuts in: starts a reply {@code bargeInAfterMillis} after the caller starts speaking, while it speaks. */
+    BARGE_IN;
 
     /** The behavior named by a header value ({@code close_mid_call}, {@code CLOSE-MID-CALL} …), or null. */
     public static AgentBehavior fromName(String name) {

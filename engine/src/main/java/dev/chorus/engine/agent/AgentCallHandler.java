@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One call on the reference agent: sends the ready message, reads caller audio (JSON base64 or binary PCM), finds
  * each utterance's end by speech detection, and replies {@code replyDelayMillis} after the arrival of the caller's
  * last speech with a speech-like clip paced in real time at absolute deadlines; a new utterance cuts a reply short
- * (barge-in). Misbehaves as its {@link AgentBehavior} says. Not sharable: runs on its channel's event loop only.
+ * (barge-in). Speaks the wire format of its profile, with the profile's own messages from an {@link AgentProtocol}.
+ * Misbehaves as its {@link AgentBehavior} says. Not sharable: runs on its channel's event loop only.
  */
 final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private static final AtomicLong SESSIONS = new AtomicLong();
@@ -52,6 +53,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private Future<?> replyTask;
     private long replyStartNanos;
     private int replyFrame = -1;
+    /** When the audio sent last will have played at the caller's end (a caller who speaks before barges in). */
+    private long playingUntilNanos;
+    private AgentProtocol protocol;
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
@@ -67,8 +71,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                      ReplyAudio greeting) {
         this.options = options;
         this.observations = observations;
-        this.scanner = new InboundMessageScanner(DotPath.parse(options.callerTypePath()), options.callerAudioType(),
-                DotPath.parse(options.callerDataPath()), List.of());
+        this.scanner = new InboundMessageScanner(DotPath.parse(options.callerTypePath()),
+                options.callerAudioType().isEmpty() ? List.of() : List.of(options.callerAudioType()),
+                DotPath.parse(options.callerDataPath()), List.of(), List.of());
         this.detector = new EnergySpeechDetector(options.receiveSampleRateHz());
         this.silenceSamples = options.receiveSampleRateHz() * options.endOfSpeechSilenceMillis() / 1000;
         this.reply = reply;
@@ -90,6 +95,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             String sessionId = "ref-" + SESSIONS.incrementAndGet();
             call = observations.newCall();
             call.upgraded(hc.requestUri(), hc.requestHeaders(), sessionId);
+            protocol = AgentProtocol.create(options, ctx, call, sessionId);
             onOpen(sessionId);
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -107,6 +113,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             ctx.write(new TextWebSocketFrame("{not json"));
         }
         ctx.flush();
+        protocol.opened();
         if (greeting != null) {
             startPlaying(greeting, "Hello, how can I help you?");
         }
@@ -134,9 +141,12 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                         if (options.recordAudio()) {
                             call.lastAudioMessage(content.toString(StandardCharsets.UTF_8));
                         }
+                        protocol.audioMessage(content, arrival);
                         audio(pcm, arrival, false);
                     } else {
-                        call.text(content.toString(StandardCharsets.UTF_8));
+                        String text = content.toString(StandardCharsets.UTF_8);
+                        call.text(text);
+                        protocol.text(text, AgentProtocol.parse(text), arrival);
                     }
                 } finally {
                     pcm.release();
@@ -163,6 +173,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopReply();
+        if (protocol != null) {
+            protocol.closed();
+        }
         if (call != null) {
             call.closed();
         }
@@ -205,7 +218,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         long onset = detector.feed(pcm, pcm.readerIndex(), bytes);
         if (onset >= 0) {
             inUtterance = true;
+            boolean interrupting = playingUntilNanos != 0 && System.nanoTime() - playingUntilNanos < 0;
             stopReply();
+            playingUntilNanos = 0;
+            protocol.callerSpeechStarted(interrupting);
+            if (behavior == AgentBehavior.BARGE_IN) {
+                scheduleReply(arrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.bargeInAfterMillis()));
+            }
         }
         if (detector.lastSpeechSample() != lastSpeechSample) {
             lastSpeechSample = detector.lastSpeechSample();
@@ -237,15 +256,20 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private void startReply() {
         replies++;
         call.reply();
-        startPlaying(reply, "Reply " + replies);
+        startPlaying(protocol.reply(reply), "Reply " + replies);
     }
 
     /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
     private void startPlaying(ReplyAudio audio, String text) {
         playing = audio;
-        ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"" + text + "\"}"));
+        if ("default".equals(options.profile())) {
+            ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"" + text + "\"}"));
+        }
         replyStartNanos = System.nanoTime();
+        playingUntilNanos = replyStartNanos + audio.durationNanos();
+        call.protocolEvent("reply_started", text, replyStartNanos);
         replyFrame = 0;
+        protocol.replyStarted();
         sendDueFrames();
     }
 
@@ -255,7 +279,8 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        while (replyFrame < playing.count() && replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0) {
+        while (replyFrame < playing.count()
+                && (options.replyBurst() || replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0)) {
             ByteBuf bytes = Unpooled.wrappedBuffer(playing.message(replyFrame++));
             ctx.write(playing.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
         }
@@ -266,6 +291,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         } else {
             replyFrame = -1;
             replyTask = null;
+            protocol.replyEnded();
         }
     }
 

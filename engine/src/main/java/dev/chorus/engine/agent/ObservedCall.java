@@ -13,6 +13,15 @@ import java.util.concurrent.TimeUnit;
 public final class ObservedCall {
     static final int MAX_FRAMES = 100_000;
 
+    /**
+     * Something the agent's protocol did or saw ({@code mark_sent}, {@code mark_echo}, {@code ping}, {@code pong},
+     * {@code welcome_sent}, {@code settings} …), at {@link System#nanoTime()}. Immutable.
+     */
+    public record ProtocolEvent(String type, String detail, long nanos) {
+    }
+
+    private final List<ProtocolEvent> protocolEvents = new ArrayList<>();
+
     private volatile String requestUri;
     private volatile HttpHeaders requestHeaders = new DefaultHttpHeaders();
     private volatile String sessionId;
@@ -47,6 +56,28 @@ public final class ObservedCall {
         if (pcm != null) {
             callerAudio.write(pcm, offset, length);
         }
+    }
+
+    synchronized void protocolEvent(String type, String detail, long nanos) {
+        if (protocolEvents.size() < MAX_FRAMES) {
+            protocolEvents.add(new ProtocolEvent(type, detail, nanos));
+        }
+    }
+
+    /** What the agent's protocol did and saw, in order. */
+    public synchronized List<ProtocolEvent> protocolEvents() {
+        return new ArrayList<>(protocolEvents);
+    }
+
+    /** The protocol events of one type, in order. */
+    public synchronized List<ProtocolEvent> protocolEvents(String type) {
+        List<ProtocolEvent> out = new ArrayList<>();
+        for (ProtocolEvent e : protocolEvents) {
+            if (e.type().equals(type)) {
+                out.add(e);
+            }
+        }
+        return out;
     }
 
     synchronized void binaryMedia(byte[] bytes) {

@@ -1,6 +1,7 @@
 package dev.chorus.engine.agent;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** How to run the reference agent; defaults on each accessor. Immutable; build with {@link #builder()}. */
 public final class ReferenceAgentOptions {
@@ -31,11 +32,16 @@ public final class ReferenceAgentOptions {
     private final String callerDataPath;
     private final String callerEncoding;
     private final boolean binaryIsMedia;
-    private final String replyTemplate;
+    private final List<String> replyTemplates;
     private final String replyEncoding;
     private final byte[] replyMp3;
     private final int replyMp3ChunkBytes;
     private final double replyToneHz;
+    private final String profile;
+    private final boolean replyBurst;
+    private final boolean replyJsonInBinaryFrames;
+    private final long protocolPingMillis;
+    private final long bargeInAfterMillis;
 
     private ReferenceAgentOptions(Builder b) {
         this.host = b.host;
@@ -65,11 +71,16 @@ public final class ReferenceAgentOptions {
         this.callerDataPath = b.callerDataPath;
         this.callerEncoding = b.callerEncoding;
         this.binaryIsMedia = b.binaryIsMedia;
-        this.replyTemplate = b.replyTemplate;
+        this.replyTemplates = List.copyOf(b.replyTemplates);
         this.replyEncoding = b.replyEncoding;
         this.replyMp3 = b.replyMp3;
         this.replyMp3ChunkBytes = b.replyMp3ChunkBytes;
         this.replyToneHz = b.replyToneHz;
+        this.profile = b.profile;
+        this.replyBurst = b.replyBurst;
+        this.replyJsonInBinaryFrames = b.replyJsonInBinaryFrames;
+        this.protocolPingMillis = b.protocolPingMillis;
+        this.bargeInAfterMillis = b.bargeInAfterMillis;
     }
 
     public static Builder builder() {
@@ -212,9 +223,40 @@ public final class ReferenceAgentOptions {
         return binaryIsMedia;
     }
 
-    /** Template of reply audio messages with {@code {{audio_data}}} (exactly that: binary frames); default the {@code binaryAudio} choice. */
-    public String replyTemplate() {
-        return replyTemplate;
+    /**
+     * Templates of reply audio messages with {@code {{audio_data}}} (exactly that: binary frames), used in turn
+     * message by message; default empty: the {@code binaryAudio} choice.
+     */
+    public List<String> replyTemplates() {
+        return replyTemplates;
+    }
+
+    /**
+     * The protocol the agent speaks (CONTRACT §1 profile names; its wire format was filled into these options by
+     * {@link Builder#profile}); default "default".
+     */
+    public String profile() {
+        return profile;
+    }
+
+    /** Sends each reply's audio all at once instead of in real time; default false. */
+    public boolean replyBurst() {
+        return replyBurst;
+    }
+
+    /** Sends JSON reply and control messages in binary frames (Gemini Live); default false. */
+    public boolean replyJsonInBinaryFrames() {
+        return replyJsonInBinaryFrames;
+    }
+
+    /** Period of the protocol's own pings (elevenlabs {@code ping}); default 1000 ms. */
+    public long protocolPingMillis() {
+        return protocolPingMillis;
+    }
+
+    /** {@link AgentBehavior#BARGE_IN}: how long after the caller starts speaking the agent cuts in; default 300 ms. */
+    public long bargeInAfterMillis() {
+        return bargeInAfterMillis;
     }
 
     /** Encoding of the reply: pcm, ulaw, alaw or mp3 (then {@code replyMp3} is sent); default pcm. */
@@ -266,11 +308,48 @@ public final class ReferenceAgentOptions {
         private String callerDataPath = "data";
         private String callerEncoding = "pcm";
         private boolean binaryIsMedia;
-        private String replyTemplate;
+        private List<String> replyTemplates = List.of();
         private String replyEncoding = "pcm";
         private byte[] replyMp3;
         private int replyMp3ChunkBytes = 1000;
         private double replyToneHz = 0;
+        private String profile = "default";
+        private boolean replyBurst;
+        private boolean replyJsonInBinaryFrames;
+        private long protocolPingMillis = 1000;
+        private long bargeInAfterMillis = 300;
+
+        /**
+         * Speaks the protocol of a profile (CONTRACT §1): fills caller paths, encodings, rates, reply templates and
+         * the ready message for it. Call it first: later calls override what it filled.
+         *
+         * @throws IllegalArgumentException for an unknown name, listing the known ones
+         */
+        public Builder profile(String v) {
+            AgentProtocol.configure(v, this);
+            profile = v;
+            return this;
+        }
+
+        public Builder replyBurst(boolean v) {
+            replyBurst = v;
+            return this;
+        }
+
+        public Builder replyJsonInBinaryFrames(boolean v) {
+            replyJsonInBinaryFrames = v;
+            return this;
+        }
+
+        public Builder protocolPingMillis(long v) {
+            protocolPingMillis = v;
+            return this;
+        }
+
+        public Builder bargeInAfterMillis(long v) {
+            bargeInAfterMillis = v;
+            return this;
+        }
 
         public Builder host(String v) {
             host = v;
@@ -396,7 +475,13 @@ public final class ReferenceAgentOptions {
         }
 
         public Builder replyTemplate(String v) {
-            replyTemplate = v;
+            replyTemplates = v == null ? List.of() : List.of(v);
+            return this;
+        }
+
+        /** Reply templates used in turn, message by message. */
+        public Builder replyTemplates(List<String> v) {
+            replyTemplates = List.copyOf(v);
             return this;
         }
 

@@ -11,15 +11,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The reference agent's spoken reply, encoded once per agent and shared by every call: the messages to send and
  * when to send each, relative to the reply's start. PCM, μ-law and A-law replies go in 20 ms frames; an MP3 reply
  * is the given MP3 file cut every {@code replyMp3ChunkBytes} bytes (anywhere, as streaming servers do), each
- * message sent when the audio before it would have played. Each message is wrapped in the reply template, or sent
- * as a binary frame when the template is exactly {@code {{audio_data}}}. Immutable and thread-safe; the arrays are
- * never modified.
+ * message sent when the audio before it would have played. Each message is wrapped in the reply template (message
+ * {@code i} in template {@code i mod n} when there are several, as OpenAI's two delta types), or sent as a binary
+ * frame when the template is exactly {@code {{audio_data}}}; JSON goes in binary frames too when the options say so
+ * (Gemini Live). Immutable and thread-safe; the arrays are never modified.
  */
 final class ReplyAudio {
     static final int FRAME_MILLIS = 20;
@@ -28,11 +30,13 @@ final class ReplyAudio {
     private final byte[][] messages;
     private final long[] offsetNanos;
     private final boolean binary;
+    private final long durationNanos;
 
-    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary) {
+    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary, long durationNanos) {
         this.messages = messages;
         this.offsetNanos = offsetNanos;
         this.binary = binary;
+        this.durationNanos = durationNanos;
     }
 
     static ReplyAudio of(ReferenceAgentOptions options) {
@@ -41,11 +45,20 @@ final class ReplyAudio {
 
     /** A reply of {@code durationMillis} (PCM and G.711; an MP3 reply is always {@code replyMp3} whole). */
     static ReplyAudio of(ReferenceAgentOptions options, long durationMillis) {
-        String template = options.replyTemplate() != null ? options.replyTemplate()
-                : options.binaryAudio() ? "{{audio_data}}" : DEFAULT_TEMPLATE;
-        MessageTemplate t = MessageTemplate.compile(template, "audio_data");
+        return of(options, durationMillis, TemplateValues.NONE);
+    }
+
+    /** The same with the templates' other placeholders from {@code values} (a call's stream id). */
+    static ReplyAudio of(ReferenceAgentOptions options, long durationMillis, TemplateValues values) {
+        List<String> templates = !options.replyTemplates().isEmpty() ? options.replyTemplates()
+                : List.of(options.binaryAudio() ? "{{audio_data}}" : DEFAULT_TEMPLATE);
+        MessageTemplate[] ts = new MessageTemplate[templates.size()];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = MessageTemplate.compile(templates.get(i), "audio_data");
+        }
         byte[][] payloads;
         long[] offsets;
+        long duration;
         if ("mp3".equals(options.replyEncoding())) {
             byte[] mp3 = options.replyMp3();
             if (mp3 == null || mp3.length == 0) {
@@ -54,6 +67,7 @@ final class ReplyAudio {
             long[] length = mp3Length(mp3);
             int rate = (int) length[1];
             long durationNanos = rate == 0 ? 0 : length[0] * 1_000_000_000L / rate;
+            duration = durationNanos;
             // A decoder's first output is 529 + 576 (LAME's delay) samples into the stream: send that much ahead,
             // as streaming TTS servers do, so the caller's playback does not underrun on the codec's delay.
             long leadSamples = Mp3StreamDecoder.DECODER_DELAY_SAMPLES
@@ -74,6 +88,7 @@ final class ReplyAudio {
                     ? tone(rate, durationMillis, options.replyToneHz())
                     : SpeechLikeSignal.generate(rate, durationMillis, 42);
             byte[] pcm = Pcm16.toLittleEndian(samples);
+            duration = samples.length * 1_000_000_000L / rate;
             int frameBytes = rate / 1000 * FRAME_MILLIS * 2;
             int n = (pcm.length + frameBytes - 1) / frameBytes;
             payloads = new byte[n][];
@@ -84,22 +99,23 @@ final class ReplyAudio {
                 offsets[i] = i * TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS);
             }
         }
-        if (t.isRawPayload()) {
-            return new ReplyAudio(payloads, offsets, true);
+        if (ts[0].isRawPayload()) {
+            return new ReplyAudio(payloads, offsets, true, duration);
         }
         byte[][] messages = new byte[payloads.length][];
         for (int i = 0; i < payloads.length; i++) {
+            MessageTemplate t = ts[i % ts.length];
             ByteBuf payload = Unpooled.wrappedBuffer(payloads[i]);
             ByteBuf out = Unpooled.buffer(t.encodedLengthUpperBound(payloads[i].length));
             try {
-                t.encode(payload, 0, payloads[i].length, TemplateValues.NONE, out);
+                t.encode(payload, 0, payloads[i].length, values, out);
                 messages[i] = new byte[out.readableBytes()];
                 out.readBytes(messages[i]);
             } finally {
                 out.release();
             }
         }
-        return new ReplyAudio(messages, offsets, false);
+        return new ReplyAudio(messages, offsets, options.replyJsonInBinaryFrames(), duration);
     }
 
     private static byte[] encode(byte[] pcm16le, String encoding) {
@@ -151,6 +167,11 @@ final class ReplyAudio {
     /** Whether messages go as binary frames (else text). */
     boolean binary() {
         return binary;
+    }
+
+    /** How long the reply plays. */
+    long durationNanos() {
+        return durationNanos;
     }
 
     /**

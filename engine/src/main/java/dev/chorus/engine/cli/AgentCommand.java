@@ -21,7 +21,9 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--profile", defaultValue = "default", description = "Protocol (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--profile", defaultValue = "default",
+            description = "Protocol the agent speaks: default, raw_pcm, twilio, openai_realtime, elevenlabs, "
+                    + "deepgram_agent, gemini_live, chirp (default: ${DEFAULT-VALUE}).")
     String profile;
 
     @Option(names = "--reply-delay-ms", defaultValue = "300",
@@ -35,12 +37,11 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Greeting the agent speaks right after ready, for first_speaker agent (default: ${DEFAULT-VALUE}, none).")
     long greetingMillis;
 
-    @Option(names = "--receive-rate", defaultValue = "16000",
-            description = "Caller audio rate in Hz (default: ${DEFAULT-VALUE}).")
-    int receiveRateHz;
+    @Option(names = "--receive-rate", description = "Caller audio rate in Hz (default: 16000, or the profile's).")
+    Integer receiveRateHz;
 
-    @Option(names = "--send-rate", defaultValue = "48000", description = "Reply rate in Hz (default: ${DEFAULT-VALUE}).")
-    int sendRateHz;
+    @Option(names = "--send-rate", description = "Reply rate in Hz (default: 48000, or the profile's).")
+    Integer sendRateHz;
 
     @Option(names = "--auth", paramLabel = "VALUE",
             description = "Require this authorization (\"Bearer x\", or \"X-API-Key abc\" for that header).")
@@ -49,9 +50,12 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--binary", description = "Reply with raw PCM binary frames instead of JSON.")
     boolean binary;
 
+    @Option(names = "--reply-burst", description = "Send each reply's audio at once instead of in real time.")
+    boolean replyBurst;
+
     @Option(names = "--behavior", defaultValue = "NORMAL",
             description = "NORMAL, REJECT_UPGRADE_401, NO_READY, READY_WITHOUT_SESSION_ID, CLOSE_MID_CALL, "
-                    + "INVALID_JSON, FREEZE (default: ${DEFAULT-VALUE}).")
+                    + "INVALID_JSON, FREEZE, BARGE_IN (default: ${DEFAULT-VALUE}).")
     AgentBehavior behavior;
 
     @Option(names = "--ca-pem", defaultValue = "chorus-agent-ca.pem",
@@ -63,30 +67,45 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"default".equals(profile)) {
-            System.err.println("error: --profile " + profile + " is not supported yet; supported: default");
+        ReferenceAgentOptions.Builder options = ReferenceAgentOptions.builder();
+        try {
+            options.profile(profile);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: --profile: " + e.getMessage());
             return Main.EXIT_BAD_INPUT;
         }
-        ReferenceAgentOptions.Builder options = ReferenceAgentOptions.builder().host(host).port(port)
+        options.host(host).port(port)
                 .replyDelayMillis(replyDelayMillis).replyDurationMillis(replyDurationMillis)
-                .greetingMillis(greetingMillis)
-                .receiveSampleRateHz(receiveRateHz).sendSampleRateHz(sendRateHz).binaryAudio(binary)
+                .greetingMillis(greetingMillis).replyBurst(replyBurst)
                 .behavior(behavior).caPemFile(caPem.toAbsolutePath()).ioThreads(ioThreads);
+        if (receiveRateHz != null) {
+            options.receiveSampleRateHz(receiveRateHz);
+        }
+        if (sendRateHz != null) {
+            options.sendSampleRateHz(sendRateHz);
+        }
+        if (binary) {
+            options.binaryAudio(true);
+        }
         if (auth != null) {
             AuthorizationHeader h = AuthorizationHeader.parse(auth);
             options.requiredAuthorization(h.headerName(), h.value());
         }
-        ReferenceAgent agent = ReferenceAgent.start(options.build());
+        ReferenceAgentOptions built = options.build();
+        ReferenceAgent agent = ReferenceAgent.start(built);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             stopped.countDown();
         }, "chorus-agent-stop"));
-        System.out.println("reference agent listening on " + agent.endpoint());
+        System.out.println("reference agent listening on " + agent.endpoint()
+                + ("default".equals(profile) ? "" : " (profile " + profile + ")"));
         System.out.println("CA certificate: " + agent.caPemFile());
         System.out.println("agent file to use it:");
-        System.out.println("{\"endpoint\": \"" + agent.endpoint() + "\", \"trust_ca_file\": \"" + agent.caPemFile()
-                + "\", \"send_sample_rate_hertz\": " + receiveRateHz + ", \"receive_sample_rate_hertz\": " + sendRateHz
+        System.out.println("{" + ("default".equals(profile) ? "" : "\"profile\": \"" + profile + "\", ")
+                + "\"endpoint\": \"" + agent.endpoint() + "\", \"trust_ca_file\": \"" + agent.caPemFile()
+                + "\", \"send_sample_rate_hertz\": " + built.receiveSampleRateHz() + ", \"receive_sample_rate_hertz\": "
+                + built.sendSampleRateHz()
                 + (auth != null ? ", \"authorization_header\": \"<the value you gave --auth>\"" : "") + "}");
         System.out.println("Ctrl-C stops it.");
         stopped.await();

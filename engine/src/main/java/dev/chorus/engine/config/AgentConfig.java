@@ -49,7 +49,7 @@ public final class AgentConfig {
     private final long handshakeTimeoutMillis;
     private final String sendAudioTemplate;
     private final String messageTypePath;
-    private final String audioMessageTypeValue;
+    private final List<String> audioMessageTypeValues;
     private final String audioDataPath;
     private final AudioEncoding audioEncoding;
     private final List<String> nonAudioEventMessageTypes;
@@ -59,8 +59,13 @@ public final class AgentConfig {
     private final Path trustCaFile;
     private final long pingIntervalMillis;
     private final Map<String, String> captures;
+    private final ProtocolProfile protocolProfile;
+    private final List<String> playbackFlushMessageTypes;
+    private final String keepaliveMessage;
+    private final long keepaliveIntervalMillis;
 
-    private AgentConfig(Builder b, String readyType, boolean requiresSessionId, URI endpoint, URI httpEndpoint) {
+    private AgentConfig(Builder b, String readyType, boolean requiresSessionId, URI endpoint, URI httpEndpoint,
+                        ProtocolProfile protocolProfile) {
         this.sourceFile = b.sourceFile;
         this.profile = b.profile;
         this.connectionMode = b.connectionMode;
@@ -82,7 +87,7 @@ public final class AgentConfig {
         this.handshakeTimeoutMillis = b.handshakeTimeoutMillis;
         this.sendAudioTemplate = b.sendAudioTemplate;
         this.messageTypePath = b.messageTypePath;
-        this.audioMessageTypeValue = b.audioMessageTypeValue;
+        this.audioMessageTypeValues = List.copyOf(b.audioMessageTypeValues);
         this.audioDataPath = b.audioDataPath;
         this.audioEncoding = b.audioEncoding;
         this.nonAudioEventMessageTypes = List.copyOf(b.nonAudioEventMessageTypes);
@@ -92,6 +97,10 @@ public final class AgentConfig {
         this.trustCaFile = b.trustCaFile;
         this.pingIntervalMillis = b.pingIntervalMillis;
         this.captures = Collections.unmodifiableMap(new LinkedHashMap<>(b.captures));
+        this.protocolProfile = protocolProfile;
+        this.playbackFlushMessageTypes = List.copyOf(b.playbackFlushMessageTypes);
+        this.keepaliveMessage = b.keepaliveMessage;
+        this.keepaliveIntervalMillis = b.keepaliveIntervalMillis;
     }
 
     public static Builder builder() {
@@ -121,7 +130,7 @@ public final class AgentConfig {
         b.handshakeTimeoutMillis = handshakeTimeoutMillis;
         b.sendAudioTemplate = sendAudioTemplate;
         b.messageTypePath = messageTypePath;
-        b.audioMessageTypeValue = audioMessageTypeValue;
+        b.audioMessageTypeValues = audioMessageTypeValues;
         b.audioDataPath = audioDataPath;
         b.audioEncoding = audioEncoding;
         b.nonAudioEventMessageTypes = nonAudioEventMessageTypes;
@@ -131,6 +140,9 @@ public final class AgentConfig {
         b.trustCaFile = trustCaFile;
         b.pingIntervalMillis = pingIntervalMillis;
         b.captures.putAll(captures);
+        b.playbackFlushMessageTypes = playbackFlushMessageTypes;
+        b.keepaliveMessage = keepaliveMessage;
+        b.keepaliveIntervalMillis = keepaliveIntervalMillis;
         return b;
     }
 
@@ -139,9 +151,29 @@ public final class AgentConfig {
         return sourceFile;
     }
 
-    /** Protocol profile; default "default". */
+    /** Protocol profile's name; default "default". */
     public String profile() {
         return profile;
+    }
+
+    /** The protocol profile named by {@link #profile()}: what its handlers add to the call pipeline. */
+    public ProtocolProfile protocolProfile() {
+        return protocolProfile;
+    }
+
+    /** Agent message types that flush the simulated playback (Twilio {@code clear}); default none. */
+    public List<String> playbackFlushMessageTypes() {
+        return playbackFlushMessageTypes;
+    }
+
+    /** JSON text sent every {@link #keepaliveIntervalMillis()} while streaming (placeholders allowed), or null. */
+    public String keepaliveMessage() {
+        return keepaliveMessage;
+    }
+
+    /** Default 5000 ms; used only with a {@link #keepaliveMessage()}. */
+    public long keepaliveIntervalMillis() {
+        return keepaliveIntervalMillis;
     }
 
     /** Default {@link ConnectionMode#DIRECT}. */
@@ -234,9 +266,14 @@ public final class AgentConfig {
         return messageTypePath;
     }
 
-    /** Default "audio_chunk". */
+    /** Default "audio_chunk"; the first of {@link #audioMessageTypeValues()}. */
     public String audioMessageTypeValue() {
-        return audioMessageTypeValue;
+        return audioMessageTypeValues.get(0);
+    }
+
+    /** Type values that mark inbound audio (any of them); default ["audio_chunk"]. */
+    public List<String> audioMessageTypeValues() {
+        return audioMessageTypeValues;
     }
 
     /** Default "data". */
@@ -316,7 +353,7 @@ public final class AgentConfig {
         private long handshakeTimeoutMillis = 30_000;
         private String sendAudioTemplate = DEFAULT_AUDIO_TEMPLATE;
         private String messageTypePath = "type";
-        private String audioMessageTypeValue = "audio_chunk";
+        private List<String> audioMessageTypeValues = List.of("audio_chunk");
         private String audioDataPath = "data";
         private AudioEncoding audioEncoding = AudioEncoding.PCM;
         private List<String> nonAudioEventMessageTypes = List.of();
@@ -326,14 +363,37 @@ public final class AgentConfig {
         private Path trustCaFile;
         private long pingIntervalMillis;
         private final Map<String, String> captures = new LinkedHashMap<>();
+        private List<String> playbackFlushMessageTypes = List.of();
+        private String keepaliveMessage;
+        private long keepaliveIntervalMillis = 5000;
 
         public Builder sourceFile(Path v) {
             sourceFile = v;
             return this;
         }
 
+        /**
+         * The protocol profile by name (default "default"). Here it picks the profile's handlers only; the keys a
+         * profile fills are filled by {@link AgentConfigLoader}, under the file's own.
+         */
         public Builder profile(String v) {
             profile = v;
+            return this;
+        }
+
+        public Builder playbackFlushMessageTypes(List<String> v) {
+            playbackFlushMessageTypes = List.copyOf(v);
+            return this;
+        }
+
+        /** JSON text (placeholders allowed), or null for no keep-alive. */
+        public Builder keepaliveMessage(String v) {
+            keepaliveMessage = v;
+            return this;
+        }
+
+        public Builder keepaliveIntervalMillis(long v) {
+            keepaliveIntervalMillis = v;
             return this;
         }
 
@@ -440,7 +500,12 @@ public final class AgentConfig {
         }
 
         public Builder audioMessageTypeValue(String v) {
-            audioMessageTypeValue = v;
+            audioMessageTypeValues = v == null ? null : List.of(v);
+            return this;
+        }
+
+        public Builder audioMessageTypeValues(List<String> v) {
+            audioMessageTypeValues = v == null ? null : List.copyOf(v);
             return this;
         }
 
@@ -500,9 +565,9 @@ public final class AgentConfig {
 
         /** @throws ConfigException naming the file, key, value and fix of the first problem found */
         public AgentConfig build() throws ConfigException {
-            if (!"default".equals(profile) && !"raw_pcm".equals(profile)) {
-                throw bad("profile", profile, "profile '" + profile + "' is not supported yet",
-                        "use one of: default, raw_pcm");
+            ProtocolProfile protocol = ProtocolProfile.named(profile);
+            if (protocol == null) {
+                throw bad("profile", profile, "unknown profile", ProtocolProfile.unknownNameFix(profile));
             }
             URI ws = null;
             URI http = null;
@@ -547,9 +612,20 @@ public final class AgentConfig {
             dotPath("session_id_path", sessionIdPath);
             dotPath("message_type_path", messageTypePath);
             dotPath("audio_data_path", audioDataPath);
-            if (audioMessageTypeValue == null || audioMessageTypeValue.isEmpty()) {
-                throw bad("audio_message_type_value", audioMessageTypeValue, "must not be empty",
-                        "give the type value of audio messages, e.g. \"audio_chunk\"");
+            if (audioMessageTypeValues == null || audioMessageTypeValues.isEmpty()
+                    || audioMessageTypeValues.stream().anyMatch(v -> v == null || v.isEmpty())) {
+                throw bad("audio_message_type_value", audioMessageTypeValues, "must not be empty",
+                        "give the type value of audio messages, e.g. \"audio_chunk\", or an array of them");
+            }
+            for (String t : playbackFlushMessageTypes) {
+                if (t == null || t.isEmpty()) {
+                    throw bad("playback_flush_message_types", playbackFlushMessageTypes, "holds an empty type",
+                            "list message types such as \"clear\"");
+                }
+            }
+            if (keepaliveMessage != null && keepaliveIntervalMillis <= 0) {
+                throw bad("keepalive_interval_seconds", keepaliveIntervalMillis / 1000.0, "must be positive",
+                        "use a number of seconds such as 5");
             }
             for (Map.Entry<String, String> c : captures.entrySet()) {
                 if (!c.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -563,8 +639,15 @@ public final class AgentConfig {
                 }
                 dotPath("captures." + c.getKey(), c.getValue());
             }
+            for (String c : captures.keySet()) {
+                if (protocol.placeholders().contains(c)) {
+                    throw bad("captures", c, "capture name is the " + profile + " profile's own placeholder",
+                            "rename the capture");
+                }
+            }
             Set<String> common = new LinkedHashSet<>(BUILTIN_PLACEHOLDERS);
             common.addAll(captures.keySet());
+            common.addAll(protocol.placeholders());
             String ready = handshakeReadyMessageType != null ? handshakeReadyMessageType
                     : connectionMode == ConnectionMode.DIRECT ? "session_ready" : "";
             boolean requiresId = handshakeRequiresSessionId != null ? handshakeRequiresSessionId
@@ -573,6 +656,7 @@ public final class AgentConfig {
             template("send_media_template", sendMediaTemplate, "media_data", common,
                     Set.of("media_data", "media_name", "mime_type"));
             placeholders("initialization_json", initializationJson, common);
+            placeholders("keepalive_message", keepaliveMessage, common);
             for (Map.Entry<String, String> h : customHeaders.entrySet()) {
                 header("custom_headers", h.getKey(), h.getValue(), common, true);
             }
@@ -584,7 +668,7 @@ public final class AgentConfig {
                 throw bad("trust_ca_file", trustCaFile, "file not found or not readable",
                         "point it at a PEM file of CA certificates (relative paths resolve against the agent file)");
             }
-            return new AgentConfig(this, ready, requiresId, ws, http);
+            return new AgentConfig(this, ready, requiresId, ws, http, protocol);
         }
 
         private void rate(String key, int hz) throws ConfigException {

@@ -22,7 +22,7 @@ public final class AgentConfigLoader {
             "session_id_path", "handshake_timeout_seconds", "send_audio_template", "message_type_path",
             "audio_message_type_value", "audio_data_path", "audio_encoding", "non_audio_event_message_types",
             "send_media_template", "send_audio_encoding", "chunk_ms", "trust_ca_file", "ping_interval_seconds",
-            "captures");
+            "captures", "playback_flush_message_types", "keepalive_message", "keepalive_interval_seconds");
 
     private AgentConfigLoader() {
     }
@@ -56,9 +56,8 @@ public final class AgentConfigLoader {
                     "wrap the keys in { }");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) tree;
-        Reader r = new Reader(name, m);
-        for (String key : m.keySet()) {
+        Map<String, Object> file = (Map<String, Object>) tree;
+        for (String key : file.keySet()) {
             if (!KEYS.contains(key)) {
                 String near = Suggest.nearest(key, KEYS);
                 throw new ConfigException(name, key, null, "unknown key",
@@ -68,11 +67,17 @@ public final class AgentConfigLoader {
         }
         AgentConfig.Builder b = AgentConfig.builder().sourceFile(sourceFile != null ? sourceFile
                 : baseDir == null ? Path.of(name) : baseDir.resolve(name));
-        String profile = r.string("profile", "default");
-        b.profile(profile);
-        if ("raw_pcm".equals(profile)) {
-            b.sendAudioTemplate("{{audio_data}}");
+        String profileName = new Reader(name, file).string("profile", "default");
+        ProtocolProfile profile = ProtocolProfile.named(profileName);
+        if (profile == null) {
+            throw new ConfigException(name, "profile", profileName, "unknown profile",
+                    ProtocolProfile.unknownNameFix(profileName));
         }
+        b.profile(profileName);
+        // The profile's keys go under the file's: any key the file gives wins.
+        Map<String, Object> m = new LinkedHashMap<>(profile.keys());
+        m.putAll(file);
+        Reader r = new Reader(name, m);
         String mode = r.string("connection_mode", "direct");
         switch (mode) {
             case "direct":
@@ -131,7 +136,7 @@ public final class AgentConfigLoader {
             b.sendAudioTemplate(r.string("send_audio_template", null));
         }
         b.messageTypePath(r.string("message_type_path", "type"));
-        b.audioMessageTypeValue(r.string("audio_message_type_value", "audio_chunk"));
+        b.audioMessageTypeValues(r.stringOrList("audio_message_type_value", "audio_chunk"));
         b.audioDataPath(r.string("audio_data_path", "data"));
         b.audioEncoding(r.encoding("audio_encoding", Set.of("pcm", "mp3", "ulaw", "alaw")));
         b.nonAudioEventMessageTypes(r.stringList("non_audio_event_message_types"));
@@ -146,6 +151,15 @@ public final class AgentConfigLoader {
         }
         b.pingIntervalMillis(Math.round(r.number("ping_interval_seconds", 0) * 1000));
         b.captures(r.stringMap("captures", false));
+        b.playbackFlushMessageTypes(r.stringList("playback_flush_message_types"));
+        if (m.containsKey("keepalive_message")) {
+            b.keepaliveMessage(r.jsonText("keepalive_message"));
+        } else if (m.containsKey("keepalive_interval_seconds")) {
+            throw new ConfigException(name, "keepalive_interval_seconds", JsonTree.toJson(m.get(
+                    "keepalive_interval_seconds")), "there is no keepalive_message to send",
+                    "add \"keepalive_message\": {\"type\": \"KeepAlive\"} or remove the key");
+        }
+        b.keepaliveIntervalMillis(Math.round(r.number("keepalive_interval_seconds", 5) * 1000));
         return b.build();
     }
 
@@ -217,6 +231,19 @@ public final class AgentConfigLoader {
                 throw new ConfigException(file, key, v, "unknown encoding", "use one of " + allowed);
             }
             return AudioEncoding.valueOf(v.toUpperCase(Locale.ROOT));
+        }
+
+        /** A string, or an array of strings (ext); as a list. */
+        List<String> stringOrList(String key, String dflt) throws ConfigException {
+            Object v = m.get(key);
+            if (v instanceof List) {
+                List<String> list = stringList(key);
+                if (list.isEmpty()) {
+                    throw type(key, v, "a string or a non-empty array of strings", "\"" + dflt + "\"");
+                }
+                return list;
+            }
+            return List.of(string(key, dflt));
         }
 
         List<String> stringList(String key) throws ConfigException {

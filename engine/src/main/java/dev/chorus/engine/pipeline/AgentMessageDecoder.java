@@ -14,6 +14,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
+import java.util.List;
+
 /**
  * Turns agent WebSocket frames into {@link AgentAudio}, {@link AgentMessage} or {@link AgentProblem}.
  *
@@ -22,7 +24,12 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
  *                                                                                       +-- other -------> AgentMessage
  *                                                                                       +-- not JSON ----> AgentProblem
  *  BinaryWebSocketFrame --------------------- raw audio bytes ------------------------------------------> AgentAudio
+ *                       (JSON text instead, read as a text frame, when the profile says so: Gemini Live)
  * </pre>
+ *
+ * A message without a type takes the first of the profile's kind paths it has as its type (Gemini Live's
+ * {@code setupComplete}, {@code serverContent.interrupted}), so the ready gate and the profile handlers match it
+ * like any typed message.
  *
  * Audio bytes are decoded per {@code audio_encoding} (PCM16LE as is, μ-law/A-law expanded, MP3 through a
  * streaming decoder that keeps the first audible sample in place) and interleaved channels mixed to mono. Fragmented messages are joined by the {@code WebSocketFrameAggregator} above.
@@ -37,6 +44,8 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
     private final AgentAudio audio = new AgentAudio();
     private final int captureCount;
     private final int receiveRateHz;
+    private final String[] kindNames;
+    private final boolean binaryJson;
     private Mp3StreamDecoder mp3;
     private boolean rateChecked;
 
@@ -55,6 +64,17 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
      */
     public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, int captureCount,
                                int receiveRateHz, NanoClock clock) {
+        this(scanner, encoding, channels, captureCount, receiveRateHz, List.of(), false, clock);
+    }
+
+    /**
+     * @param kindNames  the scanner's presence paths, in order: the type of a message that has none (empty: off)
+     * @param binaryJson binary frames hold JSON text (the profile's {@code binaryFramesCarryJson}), not audio
+     */
+    public AgentMessageDecoder(InboundMessageScanner scanner, AudioEncoding encoding, int channels, int captureCount,
+                               int receiveRateHz, List<String> kindNames, boolean binaryJson, NanoClock clock) {
+        this.kindNames = kindNames.toArray(new String[0]);
+        this.binaryJson = binaryJson;
         this.captureCount = captureCount;
         this.receiveRateHz = receiveRateHz;
         this.rateChecked = receiveRateHz == 0;
@@ -78,6 +98,10 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
             BinaryWebSocketFrame frame = (BinaryWebSocketFrame) msg;
             try {
                 ByteBuf content = frame.content();
+                if (binaryJson) {
+                    readText(ctx, content, clock.nanoTime());
+                    return;
+                }
                 emitAudio(ctx, content, content.readerIndex(), content.readableBytes(), clock.nanoTime());
             } finally {
                 frame.release();
@@ -108,8 +132,8 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
                 return;
             case MESSAGE:
                 raw.release();
-                ctx.fireChannelRead(new AgentMessage(result.type(), result.value(0), result.value(1), arrivalNanos,
-                        captures(result)));
+                ctx.fireChannelRead(new AgentMessage(result.type() != null ? result.type() : kindOf(result),
+                        result.value(0), result.value(1), arrivalNanos, captures(result)));
                 return;
             case INVALID_AUDIO:
                 raw.release();
@@ -151,6 +175,16 @@ public final class AgentMessageDecoder extends ChannelInboundHandlerAdapter {
             return null;
         }
         return pcm;
+    }
+
+    /** The first kind path the message has, or null. */
+    private String kindOf(ScanResult result) {
+        for (int i = 0; i < kindNames.length; i++) {
+            if (result.present(i)) {
+                return kindNames[i];
+            }
+        }
+        return null;
     }
 
     /** The capture values (after [session id, text]) when any is present, else null. */

@@ -2,6 +2,7 @@ package dev.chorus.engine.pipeline;
 
 import dev.chorus.engine.config.AgentConfig;
 import dev.chorus.engine.config.AuthorizationHeader;
+import dev.chorus.engine.config.ProtocolProfile;
 import dev.chorus.engine.session.CallSession;
 import dev.chorus.engine.session.CompiledAgent;
 import dev.chorus.engine.session.NanoClock;
@@ -18,6 +19,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +49,13 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
         AgentConfig config = agent.config();
         int port = endpoint.getPort() < 0 ? 443 : endpoint.getPort();
         long timeoutMillis = config.handshakeTimeoutMillis();
+        ProtocolProfile profile = config.protocolProfile();
+        StreamCounterHandler counters = null;
+        if (profile.streamIds()) {
+            // Before the handshake headers are rendered: they may carry {{stream_sid}} too.
+            counters = new StreamCounterHandler(config.chunkMillis());
+            session.profileValues(counters);
+        }
         ChannelPipeline p = ch.pipeline();
         p.addLast(PipelineNames.TLS, agent.sslContext().newHandler(ch.alloc(), endpoint.getHost(), port));
         p.addLast(PipelineNames.HTTP, new HttpClientCodec());
@@ -62,12 +72,60 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
                 .build()));
         p.addLast(PipelineNames.WEBSOCKET_AGGREGATOR, new WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
         p.addLast(PipelineNames.AGENT_DECODER, new AgentMessageDecoder(agent.newScanner(), config.audioEncoding(),
-                config.receiveAudioChannels(), agent.captureCount(), config.receiveSampleRateHz(), clock));
+                config.receiveAudioChannels(), agent.captureCount(), config.receiveSampleRateHz(), agent.kindNames(),
+                profile.binaryFramesCarryJson(), clock));
         p.addLast(PipelineNames.AUDIO_ENCODER, new CallerAudioEncoder(agent.audioTemplate(), agent.mediaTemplate()));
         p.addLast(PipelineNames.READY_GATE, new ReadyGate(config.handshakeReadyMessageType(),
                 config.handshakeRequiresSessionId(), config.sessionIdPath(),
                 session.connectStartNanos() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis, clock));
+        addProfileHandlers(p, profile, counters);
         p.addLast(PipelineNames.CALL, session);
+    }
+
+    /** What the profile (and the keys it fills) adds between the ready gate and the call; nothing for default. */
+    private void addProfileHandlers(ChannelPipeline p, ProtocolProfile profile, StreamCounterHandler counters) {
+        AgentConfig config = agent.config();
+        PlaybackTimeline playback = session.playbackTimeline();
+        List<String> captureNames = new ArrayList<>();
+        for (int i = 0; i < agent.captureCount(); i++) {
+            captureNames.add(agent.captureName(i));
+        }
+        if (profile.helloMessageType() != null) {
+            p.addLast(PipelineNames.HELLO_GATE, new HelloGate(profile.helloMessageType()));
+        }
+        if (!profile.openingMessages().isEmpty() || profile.closingMessage() != null) {
+            p.addLast(PipelineNames.OPENING, new OpeningHandler(profile.openingMessages(), profile.closingMessage(),
+                    session));
+        }
+        if (!profile.autoReplies().isEmpty()) {
+            List<AutoReplyHandler.Rule> rules = new ArrayList<>();
+            for (ProtocolProfile.AutoReply r : profile.autoReplies()) {
+                rules.add(new AutoReplyHandler.Rule(r.messageType(), r.template(),
+                        r.requiredCapture() == null ? -1 : agent.captureIndex(r.requiredCapture())));
+            }
+            p.addLast(PipelineNames.AUTO_REPLY, new AutoReplyHandler(rules, captureNames, session));
+        }
+        if (!config.playbackFlushMessageTypes().isEmpty()) {
+            p.addLast(PipelineNames.PLAYBACK_FLUSH, new PlaybackFlushHandler(config.playbackFlushMessageTypes(),
+                    playback));
+        }
+        ProtocolProfile.MarkEcho marks = profile.markEcho();
+        if (marks != null) {
+            p.addLast(PipelineNames.MARK_ECHO, new MarkEchoHandler(marks.markType(), marks.clearType(),
+                    marks.nameCapture(), marks.echoTemplate(), captureNames, session, playback, clock));
+        }
+        if (config.keepaliveMessage() != null) {
+            p.addLast(PipelineNames.KEEP_ALIVE, new KeepAliveHandler(config.keepaliveMessage(),
+                    config.keepaliveIntervalMillis(), session));
+        }
+        ProtocolProfile.SpeechEvents speech = profile.speechEvents();
+        if (speech != null) {
+            p.addLast(PipelineNames.SPEECH_EVENTS, new SpeechEventHandler(agent.silenceFrame(),
+                    speech.startedMessage(), speech.completedMessage(), speech.agentStartedType(), playback));
+        }
+        if (counters != null) {
+            p.addLast(PipelineNames.STREAM_COUNTERS, counters);
+        }
     }
 
     /** Authorization (either form), custom headers with placeholders rendered, and the call id. */

@@ -13,7 +13,18 @@ package dev.chorus.engine.pipeline;
  *     |  agent-decoder    AgentMessageDecoder: text/binary frame -> AgentAudio | AgentMessage | AgentProblem
  *     |  audio-encoder    CallerAudioEncoder: CallerAudio -> template frame (pre-split, base64 in place) | binary
  *     |  ready-gate       ReadyGate: holds caller audio until the ready message; handshake timeout
+ *     |  hello-gate       HelloGate: holds everything until the agent's hello (deepgram_agent Welcome)      *
+ *     |  opening          OpeningHandler: opening messages before the init, closing before the close frame *
+ *     |  auto-reply       AutoReplyHandler: ping -> pong with the ping's id (elevenlabs)                     *
+ *     |  playback-flush   PlaybackFlushHandler: clear / interruption messages flush the playback timeline   *
+ *     |  mark-echo        MarkEchoHandler: marks echoed when playback reaches them; clear returns them      *
+ *     |  keep-alive       KeepAliveHandler: keepalive_message every keepalive_interval_seconds               *
+ *     |  speech-events    SpeechEventHandler: speech.started/completed around utterances; agent barge-in   *
+ *     |  stream-counters  StreamCounterHandler: {{stream_sid}}, {{sequence_number}}, {{chunk}} … (twilio)    *
  *     v  call             CallSession: state machine, script, pacing, playback timeline, metrics
+ *
+ *   * only when the agent file's profile (or keys) need it; all of them see the call's messages before the
+ *     call does, and the call's writes before the encoder does
  * </pre>
  *
  * In {@code http_first} mode a short pipeline comes first, on its own connection, to provision the session:
@@ -35,6 +46,14 @@ public final class PipelineNames {
     public static final String AGENT_DECODER = "agent-decoder";
     public static final String AUDIO_ENCODER = "audio-encoder";
     public static final String READY_GATE = "ready-gate";
+    public static final String HELLO_GATE = "hello-gate";
+    public static final String OPENING = "opening";
+    public static final String AUTO_REPLY = "auto-reply";
+    public static final String PLAYBACK_FLUSH = "playback-flush";
+    public static final String MARK_ECHO = "mark-echo";
+    public static final String KEEP_ALIVE = "keep-alive";
+    public static final String SPEECH_EVENTS = "speech-events";
+    public static final String STREAM_COUNTERS = "stream-counters";
     public static final String CALL = "call";
     public static final String HTTP_SETUP = "http-setup";
 

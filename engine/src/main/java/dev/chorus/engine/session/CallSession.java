@@ -11,6 +11,7 @@ import dev.chorus.engine.pipeline.AgentMessage;
 import dev.chorus.engine.pipeline.AgentProblem;
 import dev.chorus.engine.pipeline.CallerAudio;
 import dev.chorus.engine.pipeline.CallerMedia;
+import dev.chorus.engine.pipeline.PlaybackTimeline;
 import dev.chorus.engine.pipeline.SessionReady;
 import dev.chorus.engine.schedule.Pacer;
 import io.netty.buffer.ByteBuf;
@@ -856,6 +857,52 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }, CLOSE_REPLY_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
     }
 
+    // ------------------------------------------------------------------ protocol profile hooks
+
+    /** Placeholders of the protocol profile ({@code {{stream_sid}}}, {@code {{sequence_number}}} …); default none. */
+    private TemplateValues profileValues = TemplateValues.NONE;
+    private final PlaybackTimeline playbackView = new PlaybackTimeline() {
+        @Override
+        public long playbackEndNanos() {
+            return playbackEndNanos;
+        }
+
+        @Override
+        public void flushPlayback(long nowNanos, String cause) {
+            if (finished) {
+                return;
+            }
+            if (playbackEndNanos - nowNanos > 0) {
+                playbackEndNanos = nowNanos;
+            }
+            // What was flushed never played: the agent's speech ends here, not where its audio would have ended.
+            if (lastSpeechEndNanos - nowNanos > 0) {
+                lastSpeechEndNanos = nowNanos;
+            }
+            event(nowNanos, "playback_flush", cause);
+        }
+
+        @Override
+        public void protocolEvent(long atNanos, String type, String text) {
+            if (!finished) {
+                event(atNanos, type, text);
+            }
+        }
+    };
+
+    /**
+     * Placeholders the protocol profile adds, consulted after the built-in ones and before captures. Call before the
+     * call is added to a pipeline. On the hot path: {@code values} must write without allocating.
+     */
+    public void profileValues(TemplateValues values) {
+        this.profileValues = values;
+    }
+
+    /** The call's playback timeline as the protocol profile handlers see it. */
+    public PlaybackTimeline playbackTimeline() {
+        return playbackView;
+    }
+
     // ------------------------------------------------------------------ template values
 
     /** Resolves the per-call placeholders; JSON-escapes strings that sit inside a JSON string. */
@@ -877,7 +924,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             case "session_id":
                 return text(sessionId == null ? "" : sessionId, insideJsonString, out);
             default:
-                return capture(name, insideJsonString, out);
+                return profileValues.write(name, insideJsonString, out) || capture(name, insideJsonString, out);
         }
     }
 

@@ -29,7 +29,9 @@ public final class CompiledAgent {
     private final DotPath typePath;
     private final DotPath audioDataPath;
     private final List<DotPath> valuePaths;
+    /** The file's captures, then the profile's: the order of {@code AgentMessage.captures()}. */
     private final String[] captureNames;
+    private final List<DotPath> kindPaths;
     private final SslContext sslContext;
     private final int frameBytes;
     private final long chunkNanos;
@@ -46,11 +48,22 @@ public final class CompiledAgent {
         java.util.List<DotPath> paths = new java.util.ArrayList<>();
         paths.add(DotPath.parse(config.sessionIdPath()));
         paths.add(DotPath.parse("text"));
-        for (String capturePath : config.captures().values()) {
-            paths.add(DotPath.parse(capturePath));
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, String> c : config.captures().entrySet()) {
+            names.add(c.getKey());
+            paths.add(DotPath.parse(c.getValue()));
+        }
+        for (java.util.Map.Entry<String, String> c : config.protocolProfile().captures().entrySet()) {
+            names.add(c.getKey());
+            paths.add(DotPath.parse(c.getValue()));
         }
         this.valuePaths = List.copyOf(paths);
-        this.captureNames = config.captures().keySet().toArray(new String[0]);
+        this.captureNames = names.toArray(new String[0]);
+        java.util.List<DotPath> kinds = new java.util.ArrayList<>();
+        for (String kind : config.protocolProfile().kindPaths()) {
+            kinds.add(DotPath.parse(kind));
+        }
+        this.kindPaths = List.copyOf(kinds);
         this.sslContext = sslContext;
         int bytesPerSample = config.sendAudioEncoding() == AudioEncoding.PCM ? 2 : 1;
         this.frameBytes = config.sendSampleRateHz() / 1000 * config.chunkMillis() * bytesPerSample;
@@ -98,9 +111,27 @@ public final class CompiledAgent {
         return mediaTemplate;
     }
 
-    /** Names of the {@code captures}, in the order of their values after [session id, text]. */
+    /**
+     * How many values after [session id, text] the scanner reads: the file's {@code captures}, then the profile's
+     * own (in the order of {@code AgentMessage.captures()}).
+     */
     public int captureCount() {
         return captureNames.length;
+    }
+
+    /** The index of the capture called {@code name} in {@code AgentMessage.captures()}, or -1. */
+    public int captureIndex(String name) {
+        for (int i = 0; i < captureNames.length; i++) {
+            if (captureNames[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The profile's message kinds (dot paths) for messages without a type, in the decoder's order; or empty. */
+    public List<String> kindNames() {
+        return config.protocolProfile().kindPaths();
     }
 
     /** The name of capture {@code i}. */
@@ -109,10 +140,12 @@ public final class CompiledAgent {
     }
 
     /**
-     * A new scanner for one channel (scanners are not thread-safe); values are [session id, text, captures...].
+     * A new scanner for one channel (scanners are not thread-safe); values are [session id, text, captures...],
+     * presence paths the profile's {@link #kindNames() kinds}.
      */
     public InboundMessageScanner newScanner() {
-        return new InboundMessageScanner(typePath, config.audioMessageTypeValue(), audioDataPath, valuePaths);
+        return new InboundMessageScanner(typePath, config.audioMessageTypeValues(), audioDataPath, valuePaths,
+                kindPaths);
     }
 
     public SslContext sslContext() {

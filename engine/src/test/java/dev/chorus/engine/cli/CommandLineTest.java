@@ -81,4 +81,12 @@ class CommandLineTest {
     void unknownOptionExitsTwo() {
         assertThat(Main.execute("run", "--no-such-option")).isEqualTo(2);
     }
+
+    @Test
+    void agentRejectsAnUnknownProfileListingTheKnownOnes() {
+        assertThat(Main.execute("agent", "--port", "0", "--profile", "twillio")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--profile").contains("'twillio'")
+                .contains("did you mean \"twilio\"")
+                .contains("default, raw_pcm, twilio, openai_realtime, elevenlabs, deepgram_agent, gemini_live, chirp");
+    }
 }
