@@ -471,6 +471,10 @@ final class LoadRun {
         audio.put("underruns", metrics.underruns());
         audio.put("skipped_frames", metrics.skippedFrames());
         audio.put("dropped_arrivals", arrivals.dropped());
+        audio.put("agent_interruptions", metrics.agentInterruptions());
+        audio.put("caller_interruptions", metrics.callerInterruptions());
+        audio.put("agent_speech_ms", TimeUnit.NANOSECONDS.toMillis(metrics.agentSpeechNanos()));
+        audio.put("caller_speech_ms", TimeUnit.NANOSECONDS.toMillis(metrics.callerSpeechNanos()));
         List<Threshold.Verdict> verdicts = new ArrayList<>();
         Threshold.Figures figures = figures();
         for (Threshold t : spec.thresholds()) {

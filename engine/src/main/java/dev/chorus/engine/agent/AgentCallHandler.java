@@ -52,6 +52,11 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private Future<?> replyTask;
     private long replyStartNanos;
     private int replyFrame = -1;
+    /** The reply in progress ends at {@link #stopAtNanos} (a barge-in with a stop delay). */
+    private boolean stopping;
+    private long stopAtNanos;
+    /** The caller's current utterance was already answered by interrupting it ({@code interruptAfterMillis}). */
+    private boolean answered;
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
@@ -202,10 +207,12 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             pcm.getBytes(pcm.readerIndex(), copy);
         }
         call.audio(new InboundFrame(arrivalNanos, bytes, binary), copy, 0, bytes);
+        long firstSample = detector.samplesFed();
         long onset = detector.feed(pcm, pcm.readerIndex(), bytes);
         if (onset >= 0) {
             inUtterance = true;
-            stopReply();
+            // Caller audio comes in real time, so sample k of this frame was spoken k samples after its arrival.
+            callerSpeechStarted(arrivalNanos + (onset - firstSample) * 1_000_000_000L / options.receiveSampleRateHz());
         }
         if (detector.lastSpeechSample() != lastSpeechSample) {
             lastSpeechSample = detector.lastSpeechSample();
@@ -214,6 +221,10 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         if (inUtterance && !detector.inSpeech() && detector.samplesFed() - lastSpeechSample >= silenceSamples) {
             inUtterance = false;
             call.utterance();
+            if (answered) {
+                answered = false;
+                return;
+            }
             long replyAt = lastSpeechArrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.replyDelayMillis());
             if (behavior == AgentBehavior.FREEZE && !frozenOnce) {
                 frozenOnce = true;
@@ -228,7 +239,42 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The caller started speaking at {@code onsetNanos} (its first loud sample): a reply in progress is barged in on
+     * and ends {@code bargeInStopMillis} after it (never with -1); one not yet started is dropped. With
+     * {@code interruptAfterMillis} the agent answers this utterance while it goes on.
+     */
+    private void callerSpeechStarted(long onsetNanos) {
+        if (replyFrame >= 0) {
+            long stopMillis = options.bargeInStopMillis();
+            if (stopMillis >= 0) {
+                call.bargedIn();
+                stopping = true;
+                stopAtNanos = onsetNanos + TimeUnit.MILLISECONDS.toNanos(stopMillis);
+                if (stopAtNanos - System.nanoTime() <= 0) {
+                    stopReply();
+                }
+            }
+        } else {
+            stopReply();
+        }
+        if (options.interruptAfterMillis() >= 0) {
+            answered = true;
+            long at = onsetNanos + TimeUnit.MILLISECONDS.toNanos(options.interruptAfterMillis());
+            replyTask = ctx.executor().schedule(this::startReply, Math.max(0, at - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void scheduleReply(long atNanos) {
+        if (replyFrame >= 0 && options.bargeInStopMillis() < 0) {
+            // Not interruptible: the answer to the barge-in follows the reply it talked over.
+            atNanos = Math.max(atNanos, replyStartNanos + playing.offsetNanos(playing.count() - 1)
+                    + playing.durationNanos(playing.count() - 1));
+            long delay = Math.max(0, atNanos - System.nanoTime());
+            ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
+            return;
+        }
         stopReply();
         long delay = Math.max(0, atNanos - System.nanoTime());
         replyTask = ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
@@ -237,26 +283,62 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private void startReply() {
         replies++;
         call.reply();
-        startPlaying(reply, "Reply " + replies);
+        startPlaying(reply, options.replyText() != null ? options.replyText() : "Reply " + replies);
     }
 
     /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
     private void startPlaying(ReplyAudio audio, String text) {
         playing = audio;
-        ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"" + text + "\"}"));
+        ctx.write(new TextWebSocketFrame(transcriptMessage(options.transcriptType(), options.transcriptPath(), text)));
         replyStartNanos = System.nanoTime();
         replyFrame = 0;
+        stopping = false;
         sendDueFrames();
     }
 
-    /** Sends every reply frame whose time (start + k × 20 ms) has come, then sleeps until the next. */
+    /** {@code {"type": type, <path as nested objects>: text}}. */
+    static String transcriptMessage(String type, String path, String text) {
+        StringBuilder b = new StringBuilder("{\"type\":\"").append(escape(type)).append("\"");
+        String[] keys = path.split("\\.");
+        for (int i = 0; i < keys.length; i++) {
+            b.append(i == 0 ? "," : "").append('"').append(escape(keys[i])).append("\":");
+            if (i < keys.length - 1) {
+                b.append('{');
+            }
+        }
+        b.append('"').append(escape(text)).append('"');
+        for (int i = 1; i < keys.length; i++) {
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /**
+     * Sends every reply frame whose time (start + k × 20 ms) has come, then sleeps until the next. After a barge-in
+     * the frame that spans {@link #stopAtNanos} is cut there and the reply ends.
+     */
     private void sendDueFrames() {
         if (replyFrame < 0 || !ctx.channel().isActive()) {
             return;
         }
         long now = System.nanoTime();
         while (replyFrame < playing.count() && replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0) {
-            ByteBuf bytes = Unpooled.wrappedBuffer(playing.message(replyFrame++));
+            long due = replyStartNanos + playing.offsetNanos(replyFrame);
+            if (stopping && due - stopAtNanos >= 0) {
+                replyFrame = playing.count();
+                break;
+            }
+            byte[] message = playing.message(replyFrame);
+            if (stopping && due + playing.durationNanos(replyFrame) - stopAtNanos > 0) {
+                message = playing.messageCut(replyFrame, stopAtNanos - due);
+                replyFrame = playing.count() - 1;
+            }
+            replyFrame++;
+            ByteBuf bytes = Unpooled.wrappedBuffer(message);
             ctx.write(playing.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
         }
         ctx.flush();
@@ -275,5 +357,6 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             replyTask = null;
         }
         replyFrame = -1;
+        stopping = false;
     }
 }

@@ -24,6 +24,7 @@ public final class ObservedCall {
     private volatile int utterances;
     private volatile String lastAudioMessage;
     private volatile int replies;
+    private volatile int bargeIns;
     private volatile int closeStatus = -1;
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -75,6 +76,10 @@ public final class ObservedCall {
         replies++;
     }
 
+    void bargedIn() {
+        bargeIns++;
+    }
+
     void closeStatus(int status) {
         closeStatus = status;
     }
@@ -120,6 +125,11 @@ public final class ObservedCall {
 
     public int repliesSent() {
         return replies;
+    }
+
+    /** Replies (or the greeting) the caller's speech cut into, so the agent stopped them early. */
+    public int bargeInsHeard() {
+        return bargeIns;
     }
 
     /** Close status from the caller, or -1. */

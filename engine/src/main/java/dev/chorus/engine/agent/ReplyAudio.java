@@ -7,6 +7,8 @@ import dev.chorus.codecs.pcm.Pcm16;
 import dev.chorus.codecs.pcm.SpeechLikeSignal;
 import dev.chorus.codecs.template.MessageTemplate;
 import dev.chorus.codecs.template.TemplateValues;
+import dev.chorus.codecs.resample.Resamplers;
+import dev.chorus.engine.session.TextToSpeech;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -28,19 +30,34 @@ final class ReplyAudio {
     private final byte[][] messages;
     private final long[] offsetNanos;
     private final boolean binary;
+    /** The raw payload of each message, and how to wrap a cut one; null for MP3 (not cut). */
+    private final byte[][] payloads;
+    private final MessageTemplate template;
+    private final int bytesPerSample;
+    private final int sampleRateHz;
 
-    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary) {
+    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary, byte[][] payloads,
+                       MessageTemplate template, int bytesPerSample, int sampleRateHz) {
         this.messages = messages;
         this.offsetNanos = offsetNanos;
         this.binary = binary;
+        this.payloads = payloads;
+        this.template = template;
+        this.bytesPerSample = bytesPerSample;
+        this.sampleRateHz = sampleRateHz;
     }
 
+    /** The reply to each utterance: {@code replyText} spoken, else {@code replyDurationMillis} of signal. */
     static ReplyAudio of(ReferenceAgentOptions options) {
-        return of(options, options.replyDurationMillis());
+        return of(options, options.replyDurationMillis(), options.replyText());
     }
 
-    /** A reply of {@code durationMillis} (PCM and G.711; an MP3 reply is always {@code replyMp3} whole). */
+    /** A greeting (or reply) of {@code durationMillis} of signal (PCM and G.711; MP3 is {@code replyMp3} whole). */
     static ReplyAudio of(ReferenceAgentOptions options, long durationMillis) {
+        return of(options, durationMillis, null);
+    }
+
+    private static ReplyAudio of(ReferenceAgentOptions options, long durationMillis, String text) {
         String template = options.replyTemplate() != null ? options.replyTemplate()
                 : options.binaryAudio() ? "{{audio_data}}" : DEFAULT_TEMPLATE;
         MessageTemplate t = MessageTemplate.compile(template, "audio_data");
@@ -70,7 +87,9 @@ final class ReplyAudio {
             }
         } else {
             int rate = options.sendSampleRateHz();
-            short[] samples = options.replyToneHz() > 0
+            short[] samples = text != null
+                    ? Resamplers.convert(TextToSpeech.synthesise(text), rate).samples()
+                    : options.replyToneHz() > 0
                     ? tone(rate, durationMillis, options.replyToneHz())
                     : SpeechLikeSignal.generate(rate, durationMillis, 42);
             byte[] pcm = Pcm16.toLittleEndian(samples);
@@ -84,22 +103,55 @@ final class ReplyAudio {
                 offsets[i] = i * TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS);
             }
         }
+        boolean mp3 = "mp3".equals(options.replyEncoding());
+        byte[][] cuttable = mp3 ? null : payloads;
+        int bytesPerSample = "pcm".equals(options.replyEncoding()) ? 2 : 1;
         if (t.isRawPayload()) {
-            return new ReplyAudio(payloads, offsets, true);
+            return new ReplyAudio(payloads, offsets, true, cuttable, t, bytesPerSample, options.sendSampleRateHz());
         }
         byte[][] messages = new byte[payloads.length][];
         for (int i = 0; i < payloads.length; i++) {
-            ByteBuf payload = Unpooled.wrappedBuffer(payloads[i]);
-            ByteBuf out = Unpooled.buffer(t.encodedLengthUpperBound(payloads[i].length));
-            try {
-                t.encode(payload, 0, payloads[i].length, TemplateValues.NONE, out);
-                messages[i] = new byte[out.readableBytes()];
-                out.readBytes(messages[i]);
-            } finally {
-                out.release();
-            }
+            messages[i] = wrap(t, payloads[i], payloads[i].length);
         }
-        return new ReplyAudio(messages, offsets, false);
+        return new ReplyAudio(messages, offsets, false, cuttable, t, bytesPerSample, options.sendSampleRateHz());
+    }
+
+    /** The first {@code length} bytes of {@code payload} in template {@code t}, as message bytes. */
+    private static byte[] wrap(MessageTemplate t, byte[] payload, int length) {
+        ByteBuf in = Unpooled.wrappedBuffer(payload, 0, length);
+        ByteBuf out = Unpooled.buffer(t.encodedLengthUpperBound(length));
+        try {
+            t.encode(in, 0, length, TemplateValues.NONE, out);
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * Message {@code i} holding only the audio of its first {@code nanos} (a reply cut short at a barge-in), or the
+     * whole message when it is shorter or cannot be cut (MP3). Allocates; called once per cut, not per frame.
+     */
+    byte[] messageCut(int i, long nanos) {
+        if (payloads == null) {
+            return messages[i];
+        }
+        long samples = Math.max(0, nanos) * sampleRateHz / 1_000_000_000L;
+        int length = (int) Math.min(payloads[i].length, samples * bytesPerSample);
+        if (length == payloads[i].length) {
+            return messages[i];
+        }
+        return binary ? Arrays.copyOf(payloads[i], length) : wrap(template, payloads[i], length);
+    }
+
+    /** Audio length of message {@code i} (PCM and G.711 frames; for MP3 the gap to the next message). */
+    long durationNanos(int i) {
+        if (payloads == null) {
+            return i + 1 < offsetNanos.length ? offsetNanos[i + 1] - offsetNanos[i] : 0;
+        }
+        return payloads[i].length / bytesPerSample * 1_000_000_000L / sampleRateHz;
     }
 
     private static byte[] encode(byte[] pcm16le, String encoding) {

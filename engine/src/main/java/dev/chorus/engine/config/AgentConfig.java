@@ -59,6 +59,8 @@ public final class AgentConfig {
     private final Path trustCaFile;
     private final long pingIntervalMillis;
     private final Map<String, String> captures;
+    private final String agentTranscriptType;
+    private final String agentTranscriptPath;
 
     private AgentConfig(Builder b, String readyType, boolean requiresSessionId, URI endpoint, URI httpEndpoint) {
         this.sourceFile = b.sourceFile;
@@ -92,6 +94,8 @@ public final class AgentConfig {
         this.trustCaFile = b.trustCaFile;
         this.pingIntervalMillis = b.pingIntervalMillis;
         this.captures = Collections.unmodifiableMap(new LinkedHashMap<>(b.captures));
+        this.agentTranscriptType = b.agentTranscriptType;
+        this.agentTranscriptPath = b.agentTranscriptPath;
     }
 
     public static Builder builder() {
@@ -131,6 +135,8 @@ public final class AgentConfig {
         b.trustCaFile = trustCaFile;
         b.pingIntervalMillis = pingIntervalMillis;
         b.captures.putAll(captures);
+        b.agentTranscriptType = agentTranscriptType;
+        b.agentTranscriptPath = agentTranscriptPath;
         return b;
     }
 
@@ -282,6 +288,20 @@ public final class AgentConfig {
         return captures;
     }
 
+    /**
+     * {@code agent_transcript_type} (ext): the type value of the agent's messages that carry the text of what it
+     * says (e.g. {@code response.audio_transcript.done}); default null: any non-audio message with a string at
+     * {@link #agentTranscriptPath()}.
+     */
+    public String agentTranscriptType() {
+        return agentTranscriptType;
+    }
+
+    /** {@code agent_transcript_path} (ext): dot path of that text in such a message; default {@code text}. */
+    public String agentTranscriptPath() {
+        return agentTranscriptPath;
+    }
+
     @Override
     public String toString() {
         return "AgentConfig[" + connectionMode.wireName() + ", endpoint=" + (endpoint != null ? endpoint : httpEndpoint)
@@ -326,6 +346,8 @@ public final class AgentConfig {
         private Path trustCaFile;
         private long pingIntervalMillis;
         private final Map<String, String> captures = new LinkedHashMap<>();
+        private String agentTranscriptType;
+        private String agentTranscriptPath = "text";
 
         public Builder sourceFile(Path v) {
             sourceFile = v;
@@ -490,6 +512,18 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Type of the agent's transcript messages; null (default) for any type. */
+        public Builder agentTranscriptType(String v) {
+            agentTranscriptType = v;
+            return this;
+        }
+
+        /** Dot path of the text in the agent's transcript messages; default {@code text}. */
+        public Builder agentTranscriptPath(String v) {
+            agentTranscriptPath = v;
+            return this;
+        }
+
         private String file() {
             return sourceFile == null ? "<agent>" : sourceFile.toString();
         }
@@ -550,6 +584,19 @@ public final class AgentConfig {
             if (audioMessageTypeValue == null || audioMessageTypeValue.isEmpty()) {
                 throw bad("audio_message_type_value", audioMessageTypeValue, "must not be empty",
                         "give the type value of audio messages, e.g. \"audio_chunk\"");
+            }
+            dotPath("agent_transcript_path", agentTranscriptPath);
+            if (agentTranscriptType != null) {
+                if (agentTranscriptType.isEmpty()) {
+                    throw bad("agent_transcript_type", "", "must not be empty",
+                            "give the type value of the agent's transcript messages, e.g. \"agent_transcript\", or "
+                                    + "remove the key to take the text from any message");
+                }
+                if (agentTranscriptType.equals(audioMessageTypeValue)) {
+                    throw bad("agent_transcript_type", agentTranscriptType, "is the audio message type "
+                            + "(audio_message_type_value), so no transcript message could ever match",
+                            "use the type of the messages that carry the agent's text");
+                }
             }
             for (Map.Entry<String, String> c : captures.entrySet()) {
                 if (!c.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {

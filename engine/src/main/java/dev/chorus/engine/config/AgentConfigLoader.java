@@ -22,7 +22,7 @@ public final class AgentConfigLoader {
             "session_id_path", "handshake_timeout_seconds", "send_audio_template", "message_type_path",
             "audio_message_type_value", "audio_data_path", "audio_encoding", "non_audio_event_message_types",
             "send_media_template", "send_audio_encoding", "chunk_ms", "trust_ca_file", "ping_interval_seconds",
-            "captures");
+            "captures", "agent_transcript_type", "agent_transcript_path");
 
     private AgentConfigLoader() {
     }
@@ -146,6 +146,10 @@ public final class AgentConfigLoader {
         }
         b.pingIntervalMillis(Math.round(r.number("ping_interval_seconds", 0) * 1000));
         b.captures(r.stringMap("captures", false));
+        if (m.containsKey("agent_transcript_type")) {
+            b.agentTranscriptType(r.string("agent_transcript_type", null));
+        }
+        b.agentTranscriptPath(r.string("agent_transcript_path", "text"));
         return b.build();
     }
 

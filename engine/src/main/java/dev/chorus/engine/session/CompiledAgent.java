@@ -45,7 +45,7 @@ public final class CompiledAgent {
         this.audioDataPath = DotPath.parse(config.audioDataPath());
         java.util.List<DotPath> paths = new java.util.ArrayList<>();
         paths.add(DotPath.parse(config.sessionIdPath()));
-        paths.add(DotPath.parse("text"));
+        paths.add(DotPath.parse(config.agentTranscriptPath()));
         for (String capturePath : config.captures().values()) {
             paths.add(DotPath.parse(capturePath));
         }
@@ -109,7 +109,7 @@ public final class CompiledAgent {
     }
 
     /**
-     * A new scanner for one channel (scanners are not thread-safe); values are [session id, text, captures...].
+     * A new scanner for one channel (scanners are not thread-safe); values are [session id, agent transcript text, captures...].
      */
     public InboundMessageScanner newScanner() {
         return new InboundMessageScanner(typePath, config.audioMessageTypeValue(), audioDataPath, valuePaths);
