@@ -105,6 +105,11 @@ public final class CallRecording {
         return receiveRateHz;
     }
 
+    /** A copy of the agent track at {@link #sampleRateHz()}, sample 0 at stream start. Not on an event loop. */
+    public short[] agentTrack() {
+        return agent.samples();
+    }
+
     /** The caller track converted to the receive rate and the agent track, interleaved (left caller, right agent). */
     public short[] interleaved() {
         short[] left = Resamplers.convert(new PcmClip(caller.samples(), sendRateHz), receiveRateHz).samples();
