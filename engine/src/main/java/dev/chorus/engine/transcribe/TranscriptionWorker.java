@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  */
 public final class TranscriptionWorker implements AutoCloseable {
     /** Audio kept around each turn's span: the decoder's own speech detection needs some silence at the edges. */
-    static final long PAD_MILLIS = 150;
+    static final long PAD_MILLIS = 300;
 
     private final String engine;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
