@@ -57,6 +57,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private long stopAtNanos;
     /** The caller's current utterance was already answered by interrupting it ({@code interruptAfterMillis}). */
     private boolean answered;
+    /** When the scheduled reply should start (to report how late it did). */
+    private long replyDueNanos;
+    private final long leadNanos;
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
@@ -79,6 +82,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         this.reply = reply;
         this.greeting = greeting;
         this.playing = reply;
+        this.leadNanos = TimeUnit.MILLISECONDS.toNanos(options.replyLeadMillis());
     }
 
     @Override
@@ -261,6 +265,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         if (options.interruptAfterMillis() >= 0) {
             answered = true;
             long at = onsetNanos + TimeUnit.MILLISECONDS.toNanos(options.interruptAfterMillis());
+            replyDueNanos = at;
             replyTask = ctx.executor().schedule(this::startReply, Math.max(0, at - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
         }
@@ -272,10 +277,12 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             atNanos = Math.max(atNanos, replyStartNanos + playing.offsetNanos(playing.count() - 1)
                     + playing.durationNanos(playing.count() - 1));
             long delay = Math.max(0, atNanos - System.nanoTime());
+            replyDueNanos = atNanos;
             ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
             return;
         }
         stopReply();
+        replyDueNanos = atNanos;
         long delay = Math.max(0, atNanos - System.nanoTime());
         replyTask = ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
     }
@@ -284,6 +291,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         replies++;
         call.reply();
         startPlaying(reply, options.replyText() != null ? options.replyText() : "Reply " + replies);
+        call.replyLate(replyStartNanos - replyDueNanos);
     }
 
     /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
@@ -326,8 +334,10 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        while (replyFrame < playing.count() && replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0) {
+        while (replyFrame < playing.count()
+                && replyStartNanos + playing.offsetNanos(replyFrame) - leadNanos - now <= 0) {
             long due = replyStartNanos + playing.offsetNanos(replyFrame);
+            call.frameLate(now - Math.max(replyStartNanos, due - leadNanos));
             if (stopping && due - stopAtNanos >= 0) {
                 replyFrame = playing.count();
                 break;
@@ -343,8 +353,8 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.flush();
         if (replyFrame < playing.count()) {
-            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + playing.offsetNanos(replyFrame) - now,
-                    TimeUnit.NANOSECONDS);
+            replyTask = ctx.executor().schedule(sendDue,
+                    replyStartNanos + playing.offsetNanos(replyFrame) - leadNanos - now, TimeUnit.NANOSECONDS);
         } else {
             replyFrame = -1;
             replyTask = null;

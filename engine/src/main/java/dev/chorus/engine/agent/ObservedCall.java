@@ -25,6 +25,8 @@ public final class ObservedCall {
     private volatile String lastAudioMessage;
     private volatile int replies;
     private volatile int bargeIns;
+    private final List<Long> replyLateNanos = new ArrayList<>();
+    private volatile long maxFrameLateNanos;
     private volatile int closeStatus = -1;
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -74,6 +76,26 @@ public final class ObservedCall {
 
     void reply() {
         replies++;
+    }
+
+    synchronized void replyLate(long nanos) {
+        replyLateNanos.add(nanos);
+    }
+
+    void frameLate(long nanos) {
+        if (nanos > maxFrameLateNanos) {
+            maxFrameLateNanos = nanos;
+        }
+    }
+
+    /** For each reply, how much later than planned (reply delay, interrupt time) its first frame went out. */
+    public synchronized List<Long> replyLateNanos() {
+        return new ArrayList<>(replyLateNanos);
+    }
+
+    /** The latest any reply or greeting frame went out after its planned time (the agent's own timer jitter). */
+    public long maxFrameLateNanos() {
+        return maxFrameLateNanos;
     }
 
     void bargedIn() {

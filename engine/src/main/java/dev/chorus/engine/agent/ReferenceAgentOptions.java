@@ -41,6 +41,7 @@ public final class ReferenceAgentOptions {
     private final long bargeInStopMillis;
     private final String transcriptType;
     private final String transcriptPath;
+    private final long replyLeadMillis;
 
     private ReferenceAgentOptions(Builder b) {
         this.host = b.host;
@@ -80,6 +81,7 @@ public final class ReferenceAgentOptions {
         this.bargeInStopMillis = b.bargeInStopMillis;
         this.transcriptType = b.transcriptType;
         this.transcriptPath = b.transcriptPath;
+        this.replyLeadMillis = b.replyLeadMillis;
     }
 
     public static Builder builder() {
@@ -283,6 +285,14 @@ public final class ReferenceAgentOptions {
         return transcriptPath;
     }
 
+    /**
+     * Send each reply frame this long before its time, as streaming TTS servers keep a little ahead, so the caller's
+     * playback does not run dry when the agent's own timer fires late; default 0 (exactly in real time).
+     */
+    public long replyLeadMillis() {
+        return replyLeadMillis;
+    }
+
     /** Not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -322,6 +332,7 @@ public final class ReferenceAgentOptions {
         private long bargeInStopMillis;
         private String transcriptType = "agent_transcript";
         private String transcriptPath = "text";
+        private long replyLeadMillis;
 
         public Builder host(String v) {
             host = v;
@@ -489,6 +500,11 @@ public final class ReferenceAgentOptions {
             return this;
         }
 
+        public Builder replyLeadMillis(long v) {
+            replyLeadMillis = v;
+            return this;
+        }
+
         public Builder transcriptType(String v) {
             transcriptType = v;
             return this;
@@ -512,6 +528,9 @@ public final class ReferenceAgentOptions {
             }
             if (greetingMillis < 0) {
                 throw new IllegalArgumentException("greetingMillis must be >= 0 (0: no greeting): " + greetingMillis);
+            }
+            if (replyLeadMillis < 0) {
+                throw new IllegalArgumentException("replyLeadMillis must be >= 0: " + replyLeadMillis);
             }
             if (interruptAfterMillis < -1 || bargeInStopMillis < -1) {
                 throw new IllegalArgumentException("interruptAfterMillis and bargeInStopMillis must be >= 0, or -1 "

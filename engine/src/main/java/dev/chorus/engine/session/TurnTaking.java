@@ -13,10 +13,9 @@ import java.util.List;
  *  caller  [first frame's planned send time, last frame's planned send time + chunk_ms)   user entries
  *  agent   [playback time of its first speech sample, playback time after its last one)  agent entries
  *
- *  caller ──────[=====u1=====)──────────────────[====u2====)───────
- *  agent  ───────────────────────[=====a1=====)──────[==a2==)──────
- *                              ^ gap: mutual silence    ^ u2 starts inside a2? no: a2 starts inside u2 →
- *                                                         the agent interrupted the caller
+ *  caller ───[=====u1=====)───────────────────[=====u2=====)──────
+ *  agent  ─────────────────────[====a1====)──────────[==a2==)───────
+ *                         gap ↑          ↑ gap      ↑ a2 starts inside u2: the agent interrupts the caller
  * </pre>
  *
  * <ul>

@@ -5,6 +5,8 @@ import dev.chorus.codecs.pcm.WavWriter;
 import dev.chorus.engine.Chorus;
 import dev.chorus.engine.RunReport;
 import dev.chorus.engine.RunSpec;
+import dev.chorus.engine.agent.InboundFrame;
+import dev.chorus.engine.agent.ObservedCall;
 import dev.chorus.engine.agent.ReferenceAgent;
 import dev.chorus.engine.agent.ReferenceAgentOptions;
 import dev.chorus.engine.config.AgentConfig;
@@ -47,10 +49,16 @@ class TurnTakingTest {
     }
 
     private RunReport run(ReferenceAgent agent, String script, String agentExtra, boolean record) throws Exception {
+        return run(agent, script, agentExtra, record, 1);
+    }
+
+    /** {@code calls} calls of the script, one at a time. */
+    private RunReport run(ReferenceAgent agent, String script, String agentExtra, boolean record, int calls)
+            throws Exception {
         AgentConfig config = Fixtures.agent(agent.endpoint().toString(), "\"trust_ca_file\": \""
                 + agent.caPemFile().toAbsolutePath() + "\"" + agentExtra, dir);
         TestSet tests = Fixtures.tests("talk", script, dir);
-        return Chorus.start(RunSpec.builder().agent(config).tests(tests).concurrency(1).iterations(1)
+        return Chorus.start(RunSpec.builder().agent(config).tests(tests).concurrency(1).iterations(calls)
                 .outDir(dir.resolve("out")).ioThreads(1).record(record).build()).await();
     }
 
@@ -65,17 +73,47 @@ class TurnTakingTest {
         return r.transcript().stream().filter(e -> role.equals(e.role())).toList();
     }
 
+    /**
+     * Three calls one at a time, two turns each. Each turn is the reply delay plus what the agent reports as its own
+     * lateness, within 5 ms; a turn is allowed out of that bound only when one of Chorus's event-loop stalls (another
+     * process taking the 2 cores) hit it, so the median of the six must be within it and every turn within 50 ms.
+     */
     @Test
     void turnLatencyIsTheAgentsReplyDelayWithinFiveMillis() throws Exception {
         try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder().replyDelayMillis(300)
-                .replyDurationMillis(600).build())) {
-            SessionResult r = onlyCall(run(agent, "[{\"say\": \"first\", \"audio\": \"" + clip(800) + "\"}, "
+                .replyDurationMillis(600).recordAudio(true).build())) {
+            RunReport report = run(agent, "[{\"say\": \"first\", \"audio\": \"" + clip(800) + "\"}, "
                     + "{\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"say\": \"second\", \"audio\": \""
                     + clip(600) + "\"}, {\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"hang_up\": true}]",
-                    "", false));
-            assertThat(r.turnMillis()).hasSize(2).allSatisfy(t -> assertThat(t).isCloseTo(300.0, within(5.0)));
-            assertThat(r.turnTaking().agentInterruptions()).isZero();
-            assertThat(r.turnTaking().callerInterruptions()).isZero();
+                    "", false, 3);
+            assertThat(report.sessions()).hasSize(3).allSatisfy(r -> assertThat(r.passed()).isTrue());
+            List<Double> errors = new java.util.ArrayList<>();
+            for (SessionResult r : report.sessions()) {
+                ObservedCall seen = agent.observations().calls().stream()
+                        .filter(c -> c.sessionId().equals(r.sessionId())).findFirst().orElseThrow();
+                List<Long> late = seen.replyLateNanos();
+                assertThat(r.turnMillis()).hasSize(2);
+                for (int i = 0; i < 2; i++) {
+                    // The agent's timer may fire a little late on a busy machine; it says by how much.
+                    errors.add(r.turnMillis().get(i) - 300.0 - late.get(i) / 1e6);
+                }
+                // The user turns' times are the send times the agent saw: the gap between the two utterances' first
+                // frames on the agent's clock is the gap between their start_ms, and each lasts as long as its clip.
+                List<TranscriptEntry> users = turns(r, "user");
+                assertThat(users.get(0).endMillis() - users.get(0).startMillis()).isCloseTo(800.0, within(0.01));
+                assertThat(users.get(1).endMillis() - users.get(1).startMillis()).isCloseTo(600.0, within(0.01));
+                List<Long> onsets = utteranceArrivals(seen);
+                assertThat(onsets).hasSize(2);
+                // (Within 1 ms on an idle machine; a stall of either side's event loop at one of the two frames adds.)
+                assertThat((onsets.get(1) - onsets.get(0)) / 1e6)
+                        .isCloseTo(users.get(1).startMillis() - users.get(0).startMillis(), within(10.0));
+                assertThat(r.turnTaking().agentInterruptions()).isZero();
+                assertThat(r.turnTaking().callerInterruptions()).isZero();
+            }
+            List<Double> sorted = errors.stream().sorted().toList();
+            assertThat((sorted.get(2) + sorted.get(3)) / 2).as("median turn error of %s", errors)
+                    .isCloseTo(0.0, within(5.0));
+            assertThat(errors).allSatisfy(e -> assertThat(e).isBetween(-5.0, 50.0));
         }
     }
 
@@ -92,7 +130,10 @@ class TurnTakingTest {
             assertThat(r.turnMillis()).as("the agent answered while the caller spoke: no turn latency").isEmpty();
             TranscriptEntry user = turns(r, "user").get(0);
             TranscriptEntry reply = turns(r, "agent").get(0);
-            assertThat(reply.startMillis() - user.startMillis()).isCloseTo(300.0, within(5.0));
+            long late = agent.observations().calls().get(0).replyLateNanos().get(0);
+            // From the caller's first frame to the agent's first speech sample: the interrupt time, plus Chorus's send
+            // lag of that frame and the read of the reply (a few ms even on a busy machine).
+            assertThat(reply.startMillis() - user.startMillis() - late / 1e6).isBetween(299.0, 315.0);
             assertThat(r.counters()).containsEntry("agent_interruptions", 1L).containsEntry("caller_interruptions", 0L);
             assertThat(report.audio()).containsEntry("agent_interruptions", 1L);
             Object json = JsonTree.parse(Files.readString(dir.resolve("out/report.json")));
@@ -111,23 +152,32 @@ class TurnTakingTest {
             TurnTaking.Figures talk = r.turnTaking();
             assertThat(talk.callerInterruptions()).isEqualTo(1);
             assertThat(talk.agentInterruptions()).isZero();
-            // The agent hears the barge-in's first loud sample ~1 ms into its first frame and stops 150 ms later.
+            // The agent hears the barge-in's first loud sample ~1 ms into its first frame and stops 150 ms later
+            // (later on the caller's playback by as much as its own timer ran late, which it reports).
+            double jitterMillis = agent.observations().calls().get(0).maxFrameLateNanos() / 1e6;
             assertThat(talk.bargeInStopNanos()).singleElement()
-                    .satisfies(n -> assertThat(n / 1e6).isCloseTo(151.0, within(8.0)));
+                    .satisfies(n -> assertThat(n / 1e6).isCloseTo(151.0, within(8.0 + jitterMillis)));
             assertThat(report.latencyMicros().get(Metric.BARGE_IN_STOP).getTotalCount()).isEqualTo(1);
             // The agent's cut reply, then its answer to the barge-in: that one has a turn of its reply delay.
             List<TranscriptEntry> agentTurns = turns(r, "agent");
             assertThat(agentTurns).hasSize(2);
             TranscriptEntry bargeIn = turns(r, "user").get(1);
             assertThat(bargeIn.startMillis() - agentTurns.get(0).startMillis()).isCloseTo(500.0, within(21.0));
-            assertThat(r.turnMillis()).hasSize(2).allSatisfy(t -> assertThat(t).isCloseTo(300.0, within(5.0)));
+            List<Long> late = agent.observations().calls().get(0).replyLateNanos();
+            assertThat(r.turnMillis()).hasSize(2);
+            for (int i = 0; i < 2; i++) {
+                // Exactness is the dedicated test's; here: a turn of the reply delay, not of the cut reply.
+                assertThat(r.turnMillis().get(i) - late.get(i) / 1e6).isBetween(295.0, 330.0);
+            }
+            assertThat(agent.observations().calls().get(0).bargeInsHeard()).isEqualTo(1);
         }
     }
 
     @Test
     void talkRatioAndLongestMutualSilenceMatchTheScript() throws Exception {
+        // 40 ms ahead: the agent's speech plays without gaps even when its timer fires late on a busy machine.
         try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder().replyDelayMillis(300)
-                .replyDurationMillis(600).build())) {
+                .replyDurationMillis(600).replyLeadMillis(40).build())) {
             RunReport report = run(agent, "[{\"say\": \"a\", \"audio\": \"" + clip(800) + "\"}, "
                     + "{\"wait_for_agent\": {\"timeout_seconds\": 5}}, {\"pause_ms\": 1000}, "
                     + "{\"say\": \"b\", \"audio\": \"" + clip(400) + "\"}, "
@@ -217,6 +267,32 @@ class TurnTakingTest {
         }
     }
 
+    /** Arrival at the agent of the first frame of each stretch of caller speech (a loud frame after 100 ms quiet). */
+    private static List<Long> utteranceArrivals(ObservedCall call) {
+        byte[] pcm = call.callerAudio();
+        List<InboundFrame> frames = call.audioFrames();
+        List<Long> onsets = new java.util.ArrayList<>();
+        int quiet = 5;
+        int at = 0;
+        for (InboundFrame f : frames) {
+            int n = f.pcmBytes() / 2;
+            short[] s = new short[n];
+            for (int i = 0; i < n; i++) {
+                s[i] = (short) ((pcm[at + 2 * i] & 0xFF) | pcm[at + 2 * i + 1] << 8);
+            }
+            at += f.pcmBytes();
+            if (loud(s, 0, n)) {
+                if (quiet >= 5) {
+                    onsets.add(f.arrivalNanos());
+                }
+                quiet = 0;
+            } else {
+                quiet++;
+            }
+        }
+        return onsets;
+    }
+
     /** Start of the first 5 ms window at or after {@code fromMillis} louder than −40 dBFS, in ms, or −1. */
     static double onsetMillis(short[] s, int rate, double fromMillis) {
         int n = rate / 200;
@@ -228,14 +304,23 @@ class TurnTakingTest {
         return -1;
     }
 
-    /** End of the last loud 5 ms window of the speech that is on at {@code fromMillis}, in ms. */
+    /**
+     * End of the last loud 5 ms window before the first 100 ms of quiet at or after {@code fromMillis}, in ms (gaps
+     * shorter than that, a late chunk of the agent's, stay inside the speech).
+     */
     static double offsetMillis(short[] s, int rate, double fromMillis) {
         int n = rate / 200;
-        int from = (int) (fromMillis * rate / 1000);
-        while (from + n <= s.length && loud(s, from, n)) {
-            from += n;
+        int end = (int) (fromMillis * rate / 1000);
+        int quietWindows = 0;
+        for (int from = end; from + n <= s.length && quietWindows < 20; from += n) {
+            if (loud(s, from, n)) {
+                end = from + n;
+                quietWindows = 0;
+            } else {
+                quietWindows++;
+            }
         }
-        return from * 1000.0 / rate;
+        return end * 1000.0 / rate;
     }
 
     private static boolean loud(short[] s, int from, int n) {
