@@ -79,9 +79,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
      * scheduling jitter of an agent that sends exactly in real time (microseconds to a fraction of a millisecond,
      * on either side) would otherwise count; a gap a listener hears is longer.
      */
+    static final long UNDERRUN_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** Read-only silence for {@link #completeDetectorFrame}: one 10 ms frame at the highest receive rate. */
     private static final short[] SILENCE = new short[48_000 / 100];
-    static final long UNDERRUN_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final CompiledAgent agent;
     private final PreparedTestCase plan;
