@@ -77,6 +77,7 @@ class TurnTakingTest {
      * Three calls one at a time, two turns each. Each turn is the reply delay plus what the agent reports as its own
      * lateness, within 5 ms; a turn is allowed out of that bound only when one of Chorus's event-loop stalls (another
      * process taking the 2 cores) hit it, so the median of the six must be within it and every turn within 50 ms.
+     * Likewise the user turns' start times against the arrival of their first frames at the agent.
      */
     @Test
     void turnLatencyIsTheAgentsReplyDelayWithinFiveMillis() throws Exception {
@@ -88,6 +89,7 @@ class TurnTakingTest {
                     "", false, 3);
             assertThat(report.sessions()).hasSize(3).allSatisfy(r -> assertThat(r.passed()).isTrue());
             List<Double> errors = new java.util.ArrayList<>();
+            List<Double> gapErrors = new java.util.ArrayList<>();
             for (SessionResult r : report.sessions()) {
                 ObservedCall seen = agent.observations().calls().stream()
                         .filter(c -> c.sessionId().equals(r.sessionId())).findFirst().orElseThrow();
@@ -104,9 +106,8 @@ class TurnTakingTest {
                 assertThat(users.get(1).endMillis() - users.get(1).startMillis()).isCloseTo(600.0, within(0.01));
                 List<Long> onsets = utteranceArrivals(seen);
                 assertThat(onsets).hasSize(2);
-                // (Within 1 ms on an idle machine; a stall of either side's event loop at one of the two frames adds.)
-                assertThat((onsets.get(1) - onsets.get(0)) / 1e6)
-                        .isCloseTo(users.get(1).startMillis() - users.get(0).startMillis(), within(10.0));
+                gapErrors.add((onsets.get(1) - onsets.get(0)) / 1e6
+                        - (users.get(1).startMillis() - users.get(0).startMillis()));
                 assertThat(r.turnTaking().agentInterruptions()).isZero();
                 assertThat(r.turnTaking().callerInterruptions()).isZero();
             }
@@ -114,6 +115,10 @@ class TurnTakingTest {
             assertThat((sorted.get(2) + sorted.get(3)) / 2).as("median turn error of %s", errors)
                     .isCloseTo(0.0, within(5.0));
             assertThat(errors).allSatisfy(e -> assertThat(e).isBetween(-5.0, 50.0));
+            // Within 1 ms on an idle machine; a stall of either side's event loop at one of the frames adds to one call.
+            assertThat(gapErrors.stream().sorted().toList().get(1)).as("median of %s", gapErrors)
+                    .isCloseTo(0.0, within(2.0));
+            assertThat(gapErrors).allSatisfy(e -> assertThat(e).isBetween(-30.0, 30.0));
         }
     }
 
