@@ -18,6 +18,7 @@ import dev.chorus.engine.session.ErrorClass;
 import dev.chorus.engine.session.NanoClock;
 import dev.chorus.engine.session.PreparedTestCase;
 import dev.chorus.engine.session.SessionResult;
+import dev.chorus.engine.transcribe.TranscriptionWorker;
 import dev.chorus.engine.transport.TlsContexts;
 import dev.chorus.engine.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -79,6 +80,9 @@ final class LoadRun {
     private final CallDialer dialer;
     private final URI endpoint;
     private final MpscUnboundedArrayQueue<SessionResult> results = new MpscUnboundedArrayQueue<>(1024);
+    /** Calls back from speech-to-text ({@code --transcribe}), for the recorder thread to finish. */
+    private final MpscUnboundedArrayQueue<SessionResult> transcribed = new MpscUnboundedArrayQueue<>(64);
+    private final TranscriptionWorker transcriber;
     private EventLoop pumpLoop;
     /** One frame timer per event loop (each used on its loop only; the map is filled before the first call). */
     private final Map<EventLoop, Pacer> pacers = new ConcurrentHashMap<>();
@@ -97,6 +101,8 @@ final class LoadRun {
     private long completed;
     private long failed;
     private long stoppedCalls;
+    /** Calls handed to the transcriber and not back yet. */
+    private long transcribing;
     private final Map<String, Long> errors = new TreeMap<>();
     private final List<SessionResult> kept = new ArrayList<>();
     private final Timeline timeline = new Timeline();
@@ -120,6 +126,7 @@ final class LoadRun {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, Math.max(1, spec.agent().handshakeTimeoutMillis())));
         this.dialer = new CallDialer(agent, bootstrap, clock);
+        this.transcriber = spec.transcribe() == null ? null : new TranscriptionWorker(spec.transcribe());
     }
 
     RunSpec spec() {
@@ -230,7 +237,7 @@ final class LoadRun {
         CallSession session = new CallSession(agent, plan, callId, spec.runId(), startNanos, clock, metrics,
                 this::sessionEnded);
         session.pacer(pacers.get(loop));
-        if (spec.record()) {
+        if (spec.record() || spec.transcribe() != null) {
             session.record();
         }
         // Golden-ratio spread: calls that start together send in different instants of each chunk period.
@@ -277,6 +284,10 @@ final class LoadRun {
                 while ((r = results.poll()) != null) {
                     consume(r);
                 }
+                while ((r = transcribed.poll()) != null) {
+                    transcribing--;
+                    keep(r);
+                }
                 long now = clock.nanoTime();
                 if (now - nextSample >= 0 || done) {
                     Map<Metric, Histogram> interval = metrics.sample();
@@ -305,7 +316,7 @@ final class LoadRun {
                     }
                     publishLiveStats(progress);
                 }
-                if (done && results.isEmpty()) {
+                if (done && results.isEmpty() && transcribing == 0) {
                     break;
                 }
                 LockSupport.parkNanos(2_000_000);
@@ -313,6 +324,9 @@ final class LoadRun {
             if (hlog != null) {
                 hlog.close();
                 hlog = null;
+            }
+            if (transcriber != null) {
+                transcriber.close();
             }
             RunReport report = report();
             if (spec.outDir() != null) {
@@ -446,11 +460,22 @@ final class LoadRun {
         for (Map.Entry<String, Integer> e : r.nonFatalErrors().entrySet()) {
             errors.merge(e.getKey(), (long) e.getValue(), Long::sum);
         }
-        if (r.recording() != null) {
+        if (r.recording() != null && spec.record()) {
             // The stereo WAV is converted and written here, on the recorder thread, never on an event loop.
             r.recording().write(spec.outDir().resolve("recordings"), r.callId());
-            r = r.withoutRecording();
         }
+        if (r.recording() != null && transcriber != null) {
+            // Speech-to-text on its own thread; the call comes back through `transcribed` to be kept and written.
+            transcribing++;
+            transcriber.submit(r, transcribed::offer);
+            return;
+        }
+        keep(r);
+    }
+
+    /** Recorder thread: keeps {@code r} (without its audio) and writes its session file. */
+    private void keep(SessionResult r) throws IOException {
+        r = r.withoutRecording();
         if (kept.size() < KEPT_RESULTS) {
             kept.add(r);
         }
@@ -473,6 +498,10 @@ final class LoadRun {
         audio.put("underruns", metrics.underruns());
         audio.put("skipped_frames", metrics.skippedFrames());
         audio.put("dropped_arrivals", arrivals.dropped());
+        audio.put("agent_interruptions", metrics.agentInterruptions());
+        audio.put("caller_interruptions", metrics.callerInterruptions());
+        audio.put("agent_speech_ms", TimeUnit.NANOSECONDS.toMillis(metrics.agentSpeechNanos()));
+        audio.put("caller_speech_ms", TimeUnit.NANOSECONDS.toMillis(metrics.callerSpeechNanos()));
         List<Threshold.Verdict> verdicts = new ArrayList<>();
         Threshold.Figures figures = figures();
         for (Threshold t : spec.thresholds()) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param errors       error class wire name to count, fatal and non-fatal
  * @param latencyMicros each metric's histogram, in microseconds
  * @param audio        totals: caller_audio_ms, agent_audio_ms, agent_audio_messages, frames_sent, late_frames,
- *                     underruns
+ *                     underruns, and the turn-taking counts agent_interruptions, caller_interruptions,
+ *                     agent_speech_ms, caller_speech_ms (report.json writes those under {@code conversation})
  * @param stopped      true when the run was stopped before its plan ended (Ctrl-C, {@link RunHandle#stop()})
  * @param outDir       where the result files were written, or null
  * @param thresholds   each {@code --threshold} with its figure and outcome, in the order given

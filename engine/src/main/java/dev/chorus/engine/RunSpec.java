@@ -36,6 +36,7 @@ public final class RunSpec {
     private final List<Threshold> thresholds;
     private final boolean abortOnFail;
     private final boolean record;
+    private final String transcribe;
 
     private RunSpec(Builder b) {
         this.agent = Objects.requireNonNull(b.agent, "agent");
@@ -52,6 +53,10 @@ public final class RunSpec {
         if (b.record && b.outDir == null) {
             throw new IllegalArgumentException("--record writes recordings/<call id>.wav under the output folder; "
                     + "fix: give an output folder (--out)");
+        }
+        if (b.transcribe != null && !dev.chorus.engine.transcribe.SpeechToText.known(b.transcribe)) {
+            throw new IllegalArgumentException("--transcribe " + b.transcribe + ": unknown engine; fix: use one of "
+                    + dev.chorus.engine.transcribe.SpeechToText.ENGINES);
         }
         if (b.stages != null && b.ratePerSecond > 0) {
             throw new IllegalArgumentException("give --stages (closed model) or --rate (open model), not both");
@@ -77,6 +82,7 @@ public final class RunSpec {
         this.thresholds = List.copyOf(b.thresholds);
         this.abortOnFail = b.abortOnFail;
         this.record = b.record;
+        this.transcribe = b.transcribe;
         this.outDir = b.outDir;
         this.runId = b.runId != null ? b.runId : RunIds.newRunId();
         this.ioThreads = b.ioThreads;
@@ -155,6 +161,14 @@ public final class RunSpec {
         return record;
     }
 
+    /**
+     * Speech-to-text engine for the agent's turns after each call ({@code auto}, {@code pocketsphinx},
+     * {@code sphinx4}), or null (default) for none. Buffers each call's audio as {@link #record()} does.
+     */
+    public String transcribe() {
+        return transcribe;
+    }
+
     /** Builder with the defaults documented on each accessor. Not thread-safe. */
     public static final class Builder {
         private AgentConfig agent;
@@ -172,6 +186,7 @@ public final class RunSpec {
         private final List<Threshold> thresholds = new ArrayList<>();
         private boolean abortOnFail;
         private boolean record;
+        private String transcribe;
 
         /** Staged closed load ({@code --stages}); replaces concurrency and ramp. */
         public Builder stages(List<LoadProfile.Stage> stages) {
@@ -198,6 +213,12 @@ public final class RunSpec {
 
         public Builder abortOnFail(boolean abortOnFail) {
             this.abortOnFail = abortOnFail;
+            return this;
+        }
+
+        /** Engine name, or null for no speech-to-text. */
+        public Builder transcribe(String engine) {
+            this.transcribe = engine;
             return this;
         }
 

@@ -56,6 +56,14 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     /** When the audio sent last will have played at the caller's end (a caller who speaks before barges in). */
     private long playingUntilNanos;
     private AgentProtocol protocol;
+    /** The reply in progress ends at {@link #stopAtNanos} (a barge-in with a stop delay). */
+    private boolean stopping;
+    private long stopAtNanos;
+    /** The caller's current utterance was already answered by interrupting it ({@code interruptAfterMillis}). */
+    private boolean answered;
+    /** When the scheduled reply should start (to report how late it did). */
+    private long replyDueNanos;
+    private final long leadNanos;
     private final Runnable sendDue = this::sendDueFrames;
 
     AgentCallHandler(ReferenceAgentOptions options, AgentObservations observations) {
@@ -79,6 +87,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         this.reply = reply;
         this.greeting = greeting;
         this.playing = reply;
+        this.leadNanos = TimeUnit.MILLISECONDS.toNanos(options.replyLeadMillis());
     }
 
     @Override
@@ -215,11 +224,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             pcm.getBytes(pcm.readerIndex(), copy);
         }
         call.audio(new InboundFrame(arrivalNanos, bytes, binary), copy, 0, bytes);
+        long firstSample = detector.samplesFed();
         long onset = detector.feed(pcm, pcm.readerIndex(), bytes);
         if (onset >= 0) {
             inUtterance = true;
             boolean interrupting = playingUntilNanos != 0 && System.nanoTime() - playingUntilNanos < 0;
-            stopReply();
+            // Caller audio comes in real time, so sample k of this frame was spoken k samples after its arrival.
+            callerSpeechStarted(arrivalNanos + (onset - firstSample) * 1_000_000_000L / options.receiveSampleRateHz());
             playingUntilNanos = 0;
             protocol.callerSpeechStarted(interrupting);
             if (behavior == AgentBehavior.BARGE_IN) {
@@ -233,6 +244,10 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         if (inUtterance && !detector.inSpeech() && detector.samplesFed() - lastSpeechSample >= silenceSamples) {
             inUtterance = false;
             call.utterance();
+            if (answered) {
+                answered = false;
+                return;
+            }
             long replyAt = lastSpeechArrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.replyDelayMillis());
             if (behavior == AgentBehavior.FREEZE && !frozenOnce) {
                 frozenOnce = true;
@@ -247,8 +262,46 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The caller started speaking at {@code onsetNanos} (its first loud sample): a reply in progress is barged in on
+     * and ends {@code bargeInStopMillis} after it (never with -1); one not yet started is dropped. With
+     * {@code interruptAfterMillis} the agent answers this utterance while it goes on.
+     */
+    private void callerSpeechStarted(long onsetNanos) {
+        if (replyFrame >= 0) {
+            long stopMillis = options.bargeInStopMillis();
+            if (stopMillis >= 0) {
+                call.bargedIn();
+                stopping = true;
+                stopAtNanos = onsetNanos + TimeUnit.MILLISECONDS.toNanos(stopMillis);
+                if (stopAtNanos - System.nanoTime() <= 0) {
+                    stopReply();
+                }
+            }
+        } else {
+            stopReply();
+        }
+        if (options.interruptAfterMillis() >= 0) {
+            answered = true;
+            long at = onsetNanos + TimeUnit.MILLISECONDS.toNanos(options.interruptAfterMillis());
+            replyDueNanos = at;
+            replyTask = ctx.executor().schedule(this::startReply, Math.max(0, at - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void scheduleReply(long atNanos) {
+        if (replyFrame >= 0 && options.bargeInStopMillis() < 0) {
+            // Not interruptible: the answer to the barge-in follows the reply it talked over.
+            atNanos = Math.max(atNanos, replyStartNanos + playing.offsetNanos(playing.count() - 1)
+                    + playing.durationNanos(playing.count() - 1));
+            long delay = Math.max(0, atNanos - System.nanoTime());
+            replyDueNanos = atNanos;
+            ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
+            return;
+        }
         stopReply();
+        replyDueNanos = atNanos;
         long delay = Math.max(0, atNanos - System.nanoTime());
         replyTask = ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
     }
@@ -256,38 +309,77 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private void startReply() {
         replies++;
         call.reply();
-        startPlaying(protocol.reply(reply), "Reply " + replies);
+        startPlaying(protocol.reply(reply), options.replyText() != null ? options.replyText() : "Reply " + replies);
+        call.replyLate(replyStartNanos - replyDueNanos);
     }
 
     /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
     private void startPlaying(ReplyAudio audio, String text) {
         playing = audio;
         if ("default".equals(options.profile())) {
-            ctx.write(new TextWebSocketFrame("{\"type\":\"agent_transcript\",\"text\":\"" + text + "\"}"));
+            ctx.write(new TextWebSocketFrame(transcriptMessage(options.transcriptType(), options.transcriptPath(),
+                    text)));
         }
         replyStartNanos = System.nanoTime();
         playingUntilNanos = replyStartNanos + audio.durationNanos();
         call.protocolEvent("reply_started", text, replyStartNanos);
         replyFrame = 0;
         protocol.replyStarted();
+        stopping = false;
         sendDueFrames();
     }
 
-    /** Sends every reply frame whose time (start + k × 20 ms) has come, then sleeps until the next. */
+    /** {@code {"type": type, <path as nested objects>: text}}. */
+    static String transcriptMessage(String type, String path, String text) {
+        StringBuilder b = new StringBuilder("{\"type\":\"").append(escape(type)).append("\"");
+        String[] keys = path.split("\\.");
+        for (int i = 0; i < keys.length; i++) {
+            b.append(i == 0 ? "," : "").append('"').append(escape(keys[i])).append("\":");
+            if (i < keys.length - 1) {
+                b.append('{');
+            }
+        }
+        b.append('"').append(escape(text)).append('"');
+        for (int i = 1; i < keys.length; i++) {
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /**
+     * Sends every reply frame whose time (start + k × 20 ms) has come, then sleeps until the next. After a barge-in
+     * the frame that spans {@link #stopAtNanos} is cut there and the reply ends.
+     */
     private void sendDueFrames() {
         if (replyFrame < 0 || !ctx.channel().isActive()) {
             return;
         }
         long now = System.nanoTime();
         while (replyFrame < playing.count()
-                && (options.replyBurst() || replyStartNanos + playing.offsetNanos(replyFrame) - now <= 0)) {
-            ByteBuf bytes = Unpooled.wrappedBuffer(playing.message(replyFrame++));
+                && (options.replyBurst() || replyStartNanos + playing.offsetNanos(replyFrame) - leadNanos - now <= 0)) {
+            long due = replyStartNanos + playing.offsetNanos(replyFrame);
+            call.frameLate(now - Math.max(replyStartNanos, due - leadNanos));
+            if (stopping && due - stopAtNanos >= 0) {
+                replyFrame = playing.count();
+                break;
+            }
+            byte[] message = playing.message(replyFrame);
+            if (stopping && due + playing.durationNanos(replyFrame) - stopAtNanos > 0) {
+                message = playing.messageCut(replyFrame, stopAtNanos - due);
+                replyFrame = playing.count() - 1;
+            }
+            replyFrame++;
+            ByteBuf bytes = Unpooled.wrappedBuffer(message);
             ctx.write(playing.binary() ? new BinaryWebSocketFrame(bytes) : new TextWebSocketFrame(bytes));
         }
         ctx.flush();
         if (replyFrame < playing.count()) {
-            replyTask = ctx.executor().schedule(sendDue, replyStartNanos + playing.offsetNanos(replyFrame) - now,
-                    TimeUnit.NANOSECONDS);
+            replyTask = ctx.executor().schedule(sendDue,
+                    replyStartNanos + playing.offsetNanos(replyFrame) - leadNanos - now, TimeUnit.NANOSECONDS);
         } else {
             replyFrame = -1;
             replyTask = null;
@@ -301,5 +393,6 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             replyTask = null;
         }
         replyFrame = -1;
+        stopping = false;
     }
 }

@@ -33,6 +33,9 @@ public final class ObservedCall {
     private volatile int utterances;
     private volatile String lastAudioMessage;
     private volatile int replies;
+    private volatile int bargeIns;
+    private final List<Long> replyLateNanos = new ArrayList<>();
+    private volatile long maxFrameLateNanos;
     private volatile int closeStatus = -1;
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -106,6 +109,30 @@ public final class ObservedCall {
         replies++;
     }
 
+    synchronized void replyLate(long nanos) {
+        replyLateNanos.add(nanos);
+    }
+
+    void frameLate(long nanos) {
+        if (nanos > maxFrameLateNanos) {
+            maxFrameLateNanos = nanos;
+        }
+    }
+
+    /** For each reply, how much later than planned (reply delay, interrupt time) its first frame went out. */
+    public synchronized List<Long> replyLateNanos() {
+        return new ArrayList<>(replyLateNanos);
+    }
+
+    /** The latest any reply or greeting frame went out after its planned time (the agent's own timer jitter). */
+    public long maxFrameLateNanos() {
+        return maxFrameLateNanos;
+    }
+
+    void bargedIn() {
+        bargeIns++;
+    }
+
     void closeStatus(int status) {
         closeStatus = status;
     }
@@ -151,6 +178,11 @@ public final class ObservedCall {
 
     public int repliesSent() {
         return replies;
+    }
+
+    /** Replies (or the greeting) the caller's speech cut into, so the agent stopped them early. */
+    public int bargeInsHeard() {
+        return bargeIns;
     }
 
     /** Close status from the caller, or -1. */

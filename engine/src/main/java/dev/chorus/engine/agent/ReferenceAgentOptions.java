@@ -42,6 +42,12 @@ public final class ReferenceAgentOptions {
     private final boolean replyJsonInBinaryFrames;
     private final long protocolPingMillis;
     private final long bargeInAfterMillis;
+    private final String replyText;
+    private final long interruptAfterMillis;
+    private final long bargeInStopMillis;
+    private final String transcriptType;
+    private final String transcriptPath;
+    private final long replyLeadMillis;
 
     private ReferenceAgentOptions(Builder b) {
         this.host = b.host;
@@ -81,6 +87,12 @@ public final class ReferenceAgentOptions {
         this.replyJsonInBinaryFrames = b.replyJsonInBinaryFrames;
         this.protocolPingMillis = b.protocolPingMillis;
         this.bargeInAfterMillis = b.bargeInAfterMillis;
+        this.replyText = b.replyText;
+        this.interruptAfterMillis = b.interruptAfterMillis;
+        this.bargeInStopMillis = b.bargeInStopMillis;
+        this.transcriptType = b.transcriptType;
+        this.transcriptPath = b.transcriptPath;
+        this.replyLeadMillis = b.replyLeadMillis;
     }
 
     public static Builder builder() {
@@ -279,6 +291,50 @@ public final class ReferenceAgentOptions {
         return replyToneHz;
     }
 
+    /**
+     * Reply with these words spoken by FreeTTS (kevin16, at {@code sendSampleRateHz}) instead of a speech-like
+     * signal or tone, and say so in the transcript message; default null. For speech-to-text tests.
+     */
+    public String replyText() {
+        return replyText;
+    }
+
+    /**
+     * The agent interrupts the caller: it starts its reply this long after the caller's speech starts, while the
+     * caller is still speaking, and does not reply again at the end of that utterance; default -1 (off: it replies
+     * {@link #replyDelayMillis()} after the utterance ends).
+     */
+    public long interruptAfterMillis() {
+        return interruptAfterMillis;
+    }
+
+    /**
+     * How the agent is interrupted: when the caller's speech starts during a reply, the reply's audio ends this long
+     * after the caller's first loud sample (timed from the arrival of the frame that carries it, cut to the sample);
+     * default 0 (at once). -1: the agent does not stop, it finishes its reply over the caller.
+     */
+    public long bargeInStopMillis() {
+        return bargeInStopMillis;
+    }
+
+    /** Type of the transcript message sent as each reply starts; default agent_transcript. */
+    public String transcriptType() {
+        return transcriptType;
+    }
+
+    /** Dot path of the text in the transcript message (objects are nested along it); default text. */
+    public String transcriptPath() {
+        return transcriptPath;
+    }
+
+    /**
+     * Send each reply frame this long before its time, as streaming TTS servers keep a little ahead, so the caller's
+     * playback does not run dry when the agent's own timer fires late; default 0 (exactly in real time).
+     */
+    public long replyLeadMillis() {
+        return replyLeadMillis;
+    }
+
     /** Not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -350,6 +406,12 @@ public final class ReferenceAgentOptions {
             bargeInAfterMillis = v;
             return this;
         }
+        private String replyText;
+        private long interruptAfterMillis = -1;
+        private long bargeInStopMillis;
+        private String transcriptType = "agent_transcript";
+        private String transcriptPath = "text";
+        private long replyLeadMillis;
 
         public Builder host(String v) {
             host = v;
@@ -505,6 +567,39 @@ public final class ReferenceAgentOptions {
             return this;
         }
 
+        /** Reply with these words (FreeTTS); null (default) for the speech-like signal. */
+        public Builder replyText(String v) {
+            replyText = v;
+            return this;
+        }
+
+        /** Start replying this long after the caller starts speaking (interrupting it); -1 (default) off. */
+        public Builder interruptAfterMillis(long v) {
+            interruptAfterMillis = v;
+            return this;
+        }
+
+        /** End the reply this long after the caller barges in; 0 (default) at once, -1 never. */
+        public Builder bargeInStopMillis(long v) {
+            bargeInStopMillis = v;
+            return this;
+        }
+
+        public Builder replyLeadMillis(long v) {
+            replyLeadMillis = v;
+            return this;
+        }
+
+        public Builder transcriptType(String v) {
+            transcriptType = v;
+            return this;
+        }
+
+        public Builder transcriptPath(String v) {
+            transcriptPath = v;
+            return this;
+        }
+
         /** The setup call must carry {@code header: value}, else HTTP 401. */
         public Builder setupRequiredHeader(String header, String value) {
             setupRequiredHeader = header;
@@ -518,6 +613,18 @@ public final class ReferenceAgentOptions {
             }
             if (greetingMillis < 0) {
                 throw new IllegalArgumentException("greetingMillis must be >= 0 (0: no greeting): " + greetingMillis);
+            }
+            if (replyLeadMillis < 0) {
+                throw new IllegalArgumentException("replyLeadMillis must be >= 0: " + replyLeadMillis);
+            }
+            if (interruptAfterMillis < -1 || bargeInStopMillis < -1) {
+                throw new IllegalArgumentException("interruptAfterMillis and bargeInStopMillis must be >= 0, or -1 "
+                        + "(off): " + interruptAfterMillis + ", " + bargeInStopMillis);
+            }
+            if (transcriptType == null || transcriptType.isEmpty() || transcriptPath == null
+                    || !transcriptPath.matches("[^.]+(\\.[^.]+)*")) {
+                throw new IllegalArgumentException("transcriptType must be non-empty and transcriptPath a dot path: "
+                        + transcriptType + ", " + transcriptPath);
             }
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("path must start with '/': " + path);

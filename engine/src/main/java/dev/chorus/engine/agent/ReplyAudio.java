@@ -7,6 +7,8 @@ import dev.chorus.codecs.pcm.Pcm16;
 import dev.chorus.codecs.pcm.SpeechLikeSignal;
 import dev.chorus.codecs.template.MessageTemplate;
 import dev.chorus.codecs.template.TemplateValues;
+import dev.chorus.codecs.resample.Resamplers;
+import dev.chorus.engine.session.TextToSpeech;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -31,25 +33,45 @@ final class ReplyAudio {
     private final long[] offsetNanos;
     private final boolean binary;
     private final long durationNanos;
+    /** The raw payload of each message, and how to wrap a cut one; null for MP3 (not cut). */
+    private final byte[][] payloads;
+    private final MessageTemplate[] templates;
+    private final TemplateValues values;
+    private final boolean raw;
+    private final int bytesPerSample;
+    private final int sampleRateHz;
 
-    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary, long durationNanos) {
+    private ReplyAudio(byte[][] messages, long[] offsetNanos, boolean binary, long durationNanos, byte[][] payloads,
+                       MessageTemplate[] templates, TemplateValues values, int bytesPerSample, int sampleRateHz) {
         this.messages = messages;
         this.offsetNanos = offsetNanos;
         this.binary = binary;
         this.durationNanos = durationNanos;
+        this.payloads = payloads;
+        this.templates = templates;
+        this.values = values;
+        this.raw = templates[0].isRawPayload();
+        this.bytesPerSample = bytesPerSample;
+        this.sampleRateHz = sampleRateHz;
     }
 
+    /** The reply to each utterance: {@code replyText} spoken, else {@code replyDurationMillis} of signal. */
     static ReplyAudio of(ReferenceAgentOptions options) {
-        return of(options, options.replyDurationMillis());
+        return of(options, options.replyDurationMillis(), options.replyText(), TemplateValues.NONE);
     }
 
-    /** A reply of {@code durationMillis} (PCM and G.711; an MP3 reply is always {@code replyMp3} whole). */
+    /** A greeting of {@code durationMillis} of signal (PCM and G.711; MP3 is {@code replyMp3} whole). */
     static ReplyAudio of(ReferenceAgentOptions options, long durationMillis) {
-        return of(options, durationMillis, TemplateValues.NONE);
+        return of(options, durationMillis, null, TemplateValues.NONE);
     }
 
-    /** The same with the templates' other placeholders from {@code values} (a call's stream id). */
+    /** The reply with the templates' other placeholders from {@code values} (a call's stream id). */
     static ReplyAudio of(ReferenceAgentOptions options, long durationMillis, TemplateValues values) {
+        return of(options, durationMillis, options.replyText(), values);
+    }
+
+    private static ReplyAudio of(ReferenceAgentOptions options, long durationMillis, String text,
+                                 TemplateValues values) {
         List<String> templates = !options.replyTemplates().isEmpty() ? options.replyTemplates()
                 : List.of(options.binaryAudio() ? "{{audio_data}}" : DEFAULT_TEMPLATE);
         MessageTemplate[] ts = new MessageTemplate[templates.size()];
@@ -84,7 +106,9 @@ final class ReplyAudio {
             }
         } else {
             int rate = options.sendSampleRateHz();
-            short[] samples = options.replyToneHz() > 0
+            short[] samples = text != null
+                    ? Resamplers.convert(TextToSpeech.synthesise(text), rate).samples()
+                    : options.replyToneHz() > 0
                     ? tone(rate, durationMillis, options.replyToneHz())
                     : SpeechLikeSignal.generate(rate, durationMillis, 42);
             byte[] pcm = Pcm16.toLittleEndian(samples);
@@ -99,23 +123,57 @@ final class ReplyAudio {
                 offsets[i] = i * TimeUnit.MILLISECONDS.toNanos(FRAME_MILLIS);
             }
         }
+        byte[][] cuttable = "mp3".equals(options.replyEncoding()) ? null : payloads;
+        int bytesPerSample = "pcm".equals(options.replyEncoding()) ? 2 : 1;
         if (ts[0].isRawPayload()) {
-            return new ReplyAudio(payloads, offsets, true, duration);
+            return new ReplyAudio(payloads, offsets, true, duration, cuttable, ts, values, bytesPerSample,
+                    options.sendSampleRateHz());
         }
         byte[][] messages = new byte[payloads.length][];
         for (int i = 0; i < payloads.length; i++) {
-            MessageTemplate t = ts[i % ts.length];
-            ByteBuf payload = Unpooled.wrappedBuffer(payloads[i]);
-            ByteBuf out = Unpooled.buffer(t.encodedLengthUpperBound(payloads[i].length));
-            try {
-                t.encode(payload, 0, payloads[i].length, values, out);
-                messages[i] = new byte[out.readableBytes()];
-                out.readBytes(messages[i]);
-            } finally {
-                out.release();
-            }
+            messages[i] = wrap(ts[i % ts.length], payloads[i], payloads[i].length, values);
         }
-        return new ReplyAudio(messages, offsets, options.replyJsonInBinaryFrames(), duration);
+        return new ReplyAudio(messages, offsets, options.replyJsonInBinaryFrames(), duration, cuttable, ts, values,
+                bytesPerSample, options.sendSampleRateHz());
+    }
+
+    /** The first {@code length} bytes of {@code payload} in template {@code t}, as message bytes. */
+    private static byte[] wrap(MessageTemplate t, byte[] payload, int length, TemplateValues values) {
+        ByteBuf in = Unpooled.wrappedBuffer(payload, 0, length);
+        ByteBuf out = Unpooled.buffer(t.encodedLengthUpperBound(length));
+        try {
+            t.encode(in, 0, length, values, out);
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        } finally {
+            out.release();
+        }
+    }
+
+    /**
+     * Message {@code i} holding only the audio of its first {@code nanos} (a reply cut short at a barge-in), or the
+     * whole message when it is shorter or cannot be cut (MP3). Allocates; called once per cut, not per frame.
+     */
+    byte[] messageCut(int i, long nanos) {
+        if (payloads == null) {
+            return messages[i];
+        }
+        long samples = Math.max(0, nanos) * sampleRateHz / 1_000_000_000L;
+        int length = (int) Math.min(payloads[i].length, samples * bytesPerSample);
+        if (length == payloads[i].length) {
+            return messages[i];
+        }
+        return raw ? Arrays.copyOf(payloads[i], length) : wrap(templates[i % templates.length], payloads[i], length,
+                values);
+    }
+
+    /** Audio length of message {@code i} (PCM and G.711 frames; for MP3 the gap to the next message). */
+    long durationNanos(int i) {
+        if (payloads == null) {
+            return i + 1 < offsetNanos.length ? offsetNanos[i + 1] - offsetNanos[i] : 0;
+        }
+        return payloads[i].length / bytesPerSample * 1_000_000_000L / sampleRateHz;
     }
 
     private static byte[] encode(byte[] pcm16le, String encoding) {

@@ -37,6 +37,19 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Greeting the agent speaks right after ready, for first_speaker agent (default: ${DEFAULT-VALUE}, none).")
     long greetingMillis;
 
+    @Option(names = "--interrupt-after-ms", defaultValue = "-1",
+            description = "Interrupt the caller: start replying this long after it starts speaking (default: off).")
+    long interruptAfterMillis;
+
+    @Option(names = "--barge-in-stop-ms", defaultValue = "0",
+            description = "When the caller barges in, stop the reply this long after its speech starts (default: "
+                    + "${DEFAULT-VALUE}, at once; -1: never stop).")
+    long bargeInStopMillis;
+
+    @Option(names = "--reply-text", paramLabel = "WORDS",
+            description = "Speak these words (FreeTTS) as the reply instead of a speech-like signal.")
+    String replyText;
+
     @Option(names = "--receive-rate", description = "Caller audio rate in Hz (default: 16000, or the profile's).")
     Integer receiveRateHz;
 
@@ -76,7 +89,8 @@ public final class AgentCommand implements Callable<Integer> {
         }
         options.host(host).port(port)
                 .replyDelayMillis(replyDelayMillis).replyDurationMillis(replyDurationMillis)
-                .greetingMillis(greetingMillis).replyBurst(replyBurst)
+                .greetingMillis(greetingMillis).replyBurst(replyBurst).interruptAfterMillis(interruptAfterMillis)
+                .bargeInStopMillis(bargeInStopMillis).replyText(replyText)
                 .behavior(behavior).caPemFile(caPem.toAbsolutePath()).ioThreads(ioThreads);
         if (receiveRateHz != null) {
             options.receiveSampleRateHz(receiveRateHz);
@@ -91,7 +105,13 @@ public final class AgentCommand implements Callable<Integer> {
             AuthorizationHeader h = AuthorizationHeader.parse(auth);
             options.requiredAuthorization(h.headerName(), h.value());
         }
-        ReferenceAgentOptions built = options.build();
+        ReferenceAgentOptions built;
+        try {
+            built = options.build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.EXIT_BAD_INPUT;
+        }
         ReferenceAgent agent = ReferenceAgent.start(built);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -77,6 +77,12 @@ public final class RunCommand implements Callable<Integer> {
             + "right, at the agent's receive rate (buffered in memory, up to 10 minutes per call).")
     boolean record;
 
+    @Option(names = "--transcribe", arity = "0..1", fallbackValue = "auto", paramLabel = "ENGINE",
+            description = "After each call, speech-to-text of the agent's turns into stt_text: pocketsphinx when "
+                    + "installed (auto, the default), else Sphinx4 in this JVM; or name one: pocketsphinx, sphinx4. "
+                    + "Runs on its own thread, never on the call's.")
+    String transcribe;
+
     @Option(names = "--quiet", description = "No live progress line.")
     boolean quiet;
 
@@ -109,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunSpec.Builder spec = RunSpec.builder().agent(agent).tests(tests).concurrency(concurrency)
                 .rampMillis(rampMillis).iterations(iterations).durationMillis(durationMillis)
-                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record);
+                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record).transcribe(transcribe);
         try {
             if (stages != null) {
                 spec.stages(LoadProfile.parseStages(stages));

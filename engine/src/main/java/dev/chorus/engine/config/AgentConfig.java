@@ -63,6 +63,8 @@ public final class AgentConfig {
     private final List<String> playbackFlushMessageTypes;
     private final String keepaliveMessage;
     private final long keepaliveIntervalMillis;
+    private final String agentTranscriptType;
+    private final String agentTranscriptPath;
 
     private AgentConfig(Builder b, String readyType, boolean requiresSessionId, URI endpoint, URI httpEndpoint,
                         ProtocolProfile protocolProfile) {
@@ -101,6 +103,8 @@ public final class AgentConfig {
         this.playbackFlushMessageTypes = List.copyOf(b.playbackFlushMessageTypes);
         this.keepaliveMessage = b.keepaliveMessage;
         this.keepaliveIntervalMillis = b.keepaliveIntervalMillis;
+        this.agentTranscriptType = b.agentTranscriptType;
+        this.agentTranscriptPath = b.agentTranscriptPath;
     }
 
     public static Builder builder() {
@@ -143,6 +147,8 @@ public final class AgentConfig {
         b.playbackFlushMessageTypes = playbackFlushMessageTypes;
         b.keepaliveMessage = keepaliveMessage;
         b.keepaliveIntervalMillis = keepaliveIntervalMillis;
+        b.agentTranscriptType = agentTranscriptType;
+        b.agentTranscriptPath = agentTranscriptPath;
         return b;
     }
 
@@ -319,6 +325,20 @@ public final class AgentConfig {
         return captures;
     }
 
+    /**
+     * {@code agent_transcript_type} (ext): the type value of the agent's messages that carry the text of what it
+     * says (e.g. {@code response.audio_transcript.done}); default null: any non-audio message with a string at
+     * {@link #agentTranscriptPath()}.
+     */
+    public String agentTranscriptType() {
+        return agentTranscriptType;
+    }
+
+    /** {@code agent_transcript_path} (ext): dot path of that text in such a message; default {@code text}. */
+    public String agentTranscriptPath() {
+        return agentTranscriptPath;
+    }
+
     @Override
     public String toString() {
         return "AgentConfig[" + connectionMode.wireName() + ", endpoint=" + (endpoint != null ? endpoint : httpEndpoint)
@@ -366,6 +386,8 @@ public final class AgentConfig {
         private List<String> playbackFlushMessageTypes = List.of();
         private String keepaliveMessage;
         private long keepaliveIntervalMillis = 5000;
+        private String agentTranscriptType;
+        private String agentTranscriptPath = "text";
 
         public Builder sourceFile(Path v) {
             sourceFile = v;
@@ -555,6 +577,18 @@ public final class AgentConfig {
             return this;
         }
 
+        /** Type of the agent's transcript messages; null (default) for any type. */
+        public Builder agentTranscriptType(String v) {
+            agentTranscriptType = v;
+            return this;
+        }
+
+        /** Dot path of the text in the agent's transcript messages; default {@code text}. */
+        public Builder agentTranscriptPath(String v) {
+            agentTranscriptPath = v;
+            return this;
+        }
+
         private String file() {
             return sourceFile == null ? "<agent>" : sourceFile.toString();
         }
@@ -626,6 +660,19 @@ public final class AgentConfig {
             if (keepaliveMessage != null && keepaliveIntervalMillis <= 0) {
                 throw bad("keepalive_interval_seconds", keepaliveIntervalMillis / 1000.0, "must be positive",
                         "use a number of seconds such as 5");
+            }
+            dotPath("agent_transcript_path", agentTranscriptPath);
+            if (agentTranscriptType != null) {
+                if (agentTranscriptType.isEmpty()) {
+                    throw bad("agent_transcript_type", "", "must not be empty",
+                            "give the type value of the agent's transcript messages, e.g. \"agent_transcript\", or "
+                                    + "remove the key to take the text from any message");
+                }
+                if (audioMessageTypeValues.contains(agentTranscriptType)) {
+                    throw bad("agent_transcript_type", agentTranscriptType, "is the audio message type "
+                            + "(audio_message_type_value), so no transcript message could ever match",
+                            "use the type of the messages that carry the agent's text");
+                }
             }
             for (Map.Entry<String, String> c : captures.entrySet()) {
                 if (!c.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {

@@ -22,7 +22,8 @@ public final class AgentConfigLoader {
             "session_id_path", "handshake_timeout_seconds", "send_audio_template", "message_type_path",
             "audio_message_type_value", "audio_data_path", "audio_encoding", "non_audio_event_message_types",
             "send_media_template", "send_audio_encoding", "chunk_ms", "trust_ca_file", "ping_interval_seconds",
-            "captures", "playback_flush_message_types", "keepalive_message", "keepalive_interval_seconds");
+            "captures", "playback_flush_message_types", "keepalive_message", "keepalive_interval_seconds",
+            "agent_transcript_type", "agent_transcript_path");
 
     private AgentConfigLoader() {
     }
@@ -160,6 +161,10 @@ public final class AgentConfigLoader {
                     "add \"keepalive_message\": {\"type\": \"KeepAlive\"} or remove the key");
         }
         b.keepaliveIntervalMillis(Math.round(r.number("keepalive_interval_seconds", 5) * 1000));
+        if (m.containsKey("agent_transcript_type")) {
+            b.agentTranscriptType(r.string("agent_transcript_type", null));
+        }
+        b.agentTranscriptPath(r.string("agent_transcript_path", "text"));
         return b.build();
     }
 

@@ -14,6 +14,11 @@ package dev.chorus.engine.metrics;
  *   <li>{@code first_audio}: planned send time of a caller utterance's last frame to the arrival of the agent's first
  *       audio message after it.</li>
  *   <li>{@code turn}: the same start to the playback time of the agent's first speech sample.</li>
+ *   <li>{@code barge_in_stop}: for each barge-in (a caller utterance that starts while the agent speaks), the
+ *       planned send time of its first frame to the playback time of the end of the agent's speech (see
+ *       {@link dev.chorus.engine.session.TurnTaking}).</li>
+ *   <li>{@code mutual_silence}: per call, its longest stretch between first and last speech where neither side
+ *       spoke.</li>
  *   <li>{@code send_lag}: actual minus planned send time of each outbound audio frame.</li>
  *   <li>{@code send_jitter}: |change of send lag| between consecutive frames of a call, i.e. how far each
  *       inter-send gap strays from {@code chunk_ms}.</li>
@@ -24,7 +29,7 @@ package dev.chorus.engine.metrics;
  * </ul>
  */
 public enum Metric {
-    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, GREETING, FIRST_AUDIO, TURN, SEND_LAG, SEND_JITTER, DRIFT, LOOP_HICCUP;
+    HTTP_SETUP, CONNECT, TLS, WS_HANDSHAKE, READY, GREETING, FIRST_AUDIO, TURN, BARGE_IN_STOP, MUTUAL_SILENCE, SEND_LAG, SEND_JITTER, DRIFT, LOOP_HICCUP;
 
     private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
 

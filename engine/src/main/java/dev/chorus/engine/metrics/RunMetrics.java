@@ -28,6 +28,10 @@ public final class RunMetrics {
     private final LongAdder agentAudioNanos = new LongAdder();
     private final LongAdder callerAudioNanos = new LongAdder();
     private final LongAdder underruns = new LongAdder();
+    private final LongAdder agentInterruptions = new LongAdder();
+    private final LongAdder callerInterruptions = new LongAdder();
+    private final LongAdder agentSpeechNanos = new LongAdder();
+    private final LongAdder callerSpeechNanos = new LongAdder();
 
     public RunMetrics() {
         for (Metric m : Metric.values()) {
@@ -74,6 +78,33 @@ public final class RunMetrics {
 
     public void underrun() {
         underruns.increment();
+    }
+
+    /** One ended call's turn-taking counts (once per call, not per frame); any thread. */
+    public void turnTaking(int agentInterruptions, int callerInterruptions, long agentSpeechNanos,
+                           long callerSpeechNanos) {
+        this.agentInterruptions.add(agentInterruptions);
+        this.callerInterruptions.add(callerInterruptions);
+        this.agentSpeechNanos.add(agentSpeechNanos);
+        this.callerSpeechNanos.add(callerSpeechNanos);
+    }
+
+    /** Agent turns that started while the caller was speaking, over all calls ended so far. */
+    public long agentInterruptions() {
+        return agentInterruptions.sum();
+    }
+
+    /** Caller utterances that started while the agent was speaking (barge-ins), over all calls ended so far. */
+    public long callerInterruptions() {
+        return callerInterruptions.sum();
+    }
+
+    public long agentSpeechNanos() {
+        return agentSpeechNanos.sum();
+    }
+
+    public long callerSpeechNanos() {
+        return callerSpeechNanos.sum();
     }
 
     /**

@@ -83,7 +83,8 @@ public final class Threshold {
             return null;
         }
         return "unknown subject '" + head + "'; fix: use a latency (turn, first_audio, connect, tls, ws_handshake, "
-                + "ready, http_setup, send_lag, send_jitter, drift, loop_hiccup), errors, errors.<class>, late_frames, "
+                + "ready, http_setup, greeting, barge_in_stop, mutual_silence, send_lag, send_jitter, drift, "
+                + "loop_hiccup), errors, errors.<class>, late_frames, "
                 + "skipped_frames, underruns or sessions_failed";
     }
 

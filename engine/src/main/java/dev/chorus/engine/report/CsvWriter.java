@@ -2,6 +2,7 @@ package dev.chorus.engine.report;
 
 import dev.chorus.engine.RunReport;
 import dev.chorus.engine.session.SessionResult;
+import dev.chorus.engine.session.TurnTaking;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -20,7 +21,8 @@ import java.util.Map;
 public final class CsvWriter {
     static final String[] HEADER = {"call_id", "test_case", "status", "error_class", "duration_ms", "connect_ms",
         "tls_ms", "ws_handshake_ms", "ready_ms", "turns", "turn_p50_ms", "turn_max_ms", "first_audio_first_ms",
-        "frames_sent", "late_frames", "skipped_frames", "underruns", "error_message"};
+        "frames_sent", "late_frames", "skipped_frames", "underruns", "agent_interruptions", "caller_interruptions",
+        "barge_in_stop_max_ms", "talk_ratio", "longest_mutual_silence_ms", "error_message"};
     private static final String CRLF = "\r\n";
 
     private CsvWriter() {
@@ -55,6 +57,17 @@ public final class CsvWriter {
                 Long v = s.counters().get(name);
                 row.add(v == null ? "" : Long.toString(v));
             }
+            TurnTaking.Figures talk = s.turnTaking();
+            row.add(Integer.toString(talk.agentInterruptions()));
+            row.add(Integer.toString(talk.callerInterruptions()));
+            long stopMax = -1;
+            for (long stop : talk.bargeInStopNanos()) {
+                stopMax = Math.max(stopMax, stop);
+            }
+            row.add(stopMax < 0 ? "" : Markup.millis(SessionFileWriter.millis(stopMax)));
+            row.add(Double.isNaN(talk.talkRatio()) ? "" : String.format(java.util.Locale.ROOT, "%.3f", talk.talkRatio()));
+            row.add(talk.longestMutualSilenceNanos() < 0 ? ""
+                    : Markup.millis(SessionFileWriter.millis(talk.longestMutualSilenceNanos())));
             row.add(s.errorMessage() == null ? "" : s.errorMessage());
             for (int i = 0; i < row.size(); i++) {
                 if (i > 0) {

@@ -89,6 +89,7 @@ public final class HtmlReportWriter {
         thresholds(b, r);
         errors(b, r);
         latency(b, r);
+        conversation(b, r);
         pacing(b, r);
         overTime(b, r);
         worstCalls(b, r);
@@ -203,6 +204,20 @@ public final class HtmlReportWriter {
                 .append(percentilePlot("send lag distribution", List.of("send_lag", "send_jitter"),
                         List.of(r.latencyMicros().get(Metric.SEND_LAG), r.latencyMicros().get(Metric.SEND_JITTER))))
                 .append("\n</div>\n</section>\n");
+    }
+
+    private static void conversation(StringBuilder b, RunReport r) {
+        Map<String, Long> a = r.audio();
+        double ratio = ReportWriter.talkRatio(a);
+        b.append("<section>\n<h2>Conversation</h2>\n<p>")
+                .append(a.getOrDefault("caller_interruptions", 0L)).append(" barge-ins (the caller interrupting the ")
+                .append("agent), ").append(a.getOrDefault("agent_interruptions", 0L))
+                .append(" times the agent interrupted the caller; agent speech ")
+                .append(String.format(Locale.ROOT, "%.1f s, caller speech %.1f s, talk ratio %s",
+                        a.getOrDefault("agent_speech_ms", 0L) / 1000.0, a.getOrDefault("caller_speech_ms", 0L) / 1000.0,
+                        Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio)))
+                .append(". Agent stop time after a barge-in and each call's longest mutual silence are in the latency ")
+                .append("table (<code>barge_in_stop</code>, <code>mutual_silence</code>).</p>\n</section>\n");
     }
 
     private static void overTime(StringBuilder b, RunReport r) {

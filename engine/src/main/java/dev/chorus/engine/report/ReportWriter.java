@@ -22,7 +22,13 @@ import java.util.Map;
 public final class ReportWriter {
     /** Metrics under {@code latency_ms}, in CONTRACT order. */
     static final Metric[] LATENCY = {Metric.HTTP_SETUP, Metric.CONNECT, Metric.TLS, Metric.WS_HANDSHAKE,
-        Metric.READY, Metric.GREETING, Metric.FIRST_AUDIO, Metric.TURN};
+        Metric.READY, Metric.GREETING, Metric.FIRST_AUDIO, Metric.TURN, Metric.BARGE_IN_STOP, Metric.MUTUAL_SILENCE};
+    /**
+     * Counts of {@link RunReport#audio()} written under {@code conversation} rather than {@code audio} (summed by
+     * {@link ShardMerger} from there).
+     */
+    static final List<String> CONVERSATION = List.of("agent_interruptions", "caller_interruptions",
+            "agent_speech_ms", "caller_speech_ms");
     static final int WORST_CALLS = 20;
 
     private ReportWriter() {
@@ -78,8 +84,17 @@ public final class ReportWriter {
 
             g.writeObjectFieldStart("audio");
             for (Map.Entry<String, Long> a : report.audio().entrySet()) {
-                g.writeNumberField(a.getKey(), a.getValue());
+                if (!CONVERSATION.contains(a.getKey())) {
+                    g.writeNumberField(a.getKey(), a.getValue());
+                }
             }
+            g.writeEndObject();
+
+            g.writeObjectFieldStart("conversation");
+            for (String key : CONVERSATION) {
+                g.writeNumberField(key, report.audio().getOrDefault(key, 0L));
+            }
+            Json.millis(g, "talk_ratio", talkRatio(report.audio()));
             g.writeEndObject();
 
             g.writeArrayFieldStart("thresholds");
@@ -122,6 +137,12 @@ public final class ReportWriter {
     }
 
     static final long STALL_MICROS = 2000;
+
+    /** Agent speech time over caller speech time of every call, or NaN when no caller spoke. */
+    public static double talkRatio(Map<String, Long> audio) {
+        long caller = audio.getOrDefault("caller_speech_ms", 0L);
+        return caller == 0 ? Double.NaN : (double) audio.getOrDefault("agent_speech_ms", 0L) / caller;
+    }
 
     /** Failed calls first, then the slowest turns. */
     static List<SessionResult> worst(List<SessionResult> sessions) {

@@ -3,6 +3,7 @@ package dev.chorus.engine.report;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.chorus.engine.session.SessionResult;
 import dev.chorus.engine.session.TranscriptEntry;
+import dev.chorus.engine.session.TurnTaking;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +23,10 @@ public final class SessionFileWriter {
     /** The file a call's result goes to. */
     public Path fileOf(String callId) {
         return dir.resolve(callId + ".json");
+    }
+
+    static double millis(long nanos) {
+        return Math.round(nanos / 1000.0) / 1000.0;
     }
 
     public static String status(SessionResult r) {
@@ -61,6 +66,21 @@ public final class SessionFileWriter {
                 g.writeNumberField(c.getKey(), c.getValue());
             }
             g.writeEndObject();
+            TurnTaking.Figures talk = r.turnTaking();
+            g.writeObjectFieldStart("conversation");
+            g.writeNumberField("agent_interruptions", talk.agentInterruptions());
+            g.writeNumberField("caller_interruptions", talk.callerInterruptions());
+            g.writeArrayFieldStart("barge_in_stop_ms");
+            for (long stop : talk.bargeInStopNanos()) {
+                g.writeNumber(SessionFileWriter.millis(stop));
+            }
+            g.writeEndArray();
+            Json.millis(g, "agent_speech_ms", SessionFileWriter.millis(talk.agentSpeechNanos()));
+            Json.millis(g, "caller_speech_ms", SessionFileWriter.millis(talk.callerSpeechNanos()));
+            Json.millis(g, "talk_ratio", talk.talkRatio());
+            Json.millis(g, "longest_mutual_silence_ms", talk.longestMutualSilenceNanos() < 0 ? Double.NaN
+                    : SessionFileWriter.millis(talk.longestMutualSilenceNanos()));
+            g.writeEndObject();
             g.writeObjectFieldStart("errors");
             for (Map.Entry<String, Integer> e : r.nonFatalErrors().entrySet()) {
                 g.writeNumberField(e.getKey(), e.getValue());
@@ -79,6 +99,9 @@ public final class SessionFileWriter {
                 }
                 if (e.text() != null) {
                     g.writeStringField("text", e.text());
+                }
+                if (e.sttText() != null) {
+                    g.writeStringField("stt_text", e.sttText());
                 }
                 g.writeEndObject();
             }

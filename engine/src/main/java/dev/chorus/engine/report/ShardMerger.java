@@ -105,6 +105,7 @@ public final class ShardMerger {
             }
             sum(errors, s.object("errors"));
             sum(audio, s.object("audio"));
+            sum(audio, s.object("conversation"));
             worst.addAll(s.worstCalls(renamed));
         }
         for (ErrorClass c : ErrorClass.values()) {

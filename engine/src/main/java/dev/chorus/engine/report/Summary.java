@@ -51,6 +51,15 @@ public final class Summary {
                 r.audio().getOrDefault("caller_audio_ms", 0L) / 1000.0,
                 r.audio().getOrDefault("agent_audio_ms", 0L) / 1000.0,
                 r.audio().getOrDefault("agent_audio_messages", 0L), r.audio().getOrDefault("underruns", 0L)));
+        Map<String, Long> a = r.audio();
+        if (a.getOrDefault("caller_speech_ms", 0L) > 0 || a.getOrDefault("agent_speech_ms", 0L) > 0) {
+            double ratio = ReportWriter.talkRatio(a);
+            b.append(String.format(Locale.ROOT, "conversation: %d barge-ins, %d agent interruptions, talk ratio %s "
+                            + "(agent %.1f s / caller %.1f s)%n", a.getOrDefault("caller_interruptions", 0L),
+                    a.getOrDefault("agent_interruptions", 0L),
+                    Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio),
+                    a.getOrDefault("agent_speech_ms", 0L) / 1000.0, a.getOrDefault("caller_speech_ms", 0L) / 1000.0));
+        }
         if (ReportWriter.generatorStalled(r)) {
             Histogram h = r.latencyMicros().get(Metric.LOOP_HICCUP);
             b.append(String.format(Locale.ROOT, "warning: Chorus's own event loops stalled (hiccup p99 %.1f ms, max "

@@ -88,6 +88,14 @@ public final class CallRecording {
         }
     }
 
+    /**
+     * Agent audio from {@code offsetNanos} after stream start on was flushed unplayed (a barge-in): it is cut from
+     * the agent track, so the recording holds what the caller heard.
+     */
+    void flushAgent(long offsetNanos) {
+        agent.cut(sampleAt(offsetNanos, receiveRateHz));
+    }
+
     /** Whether audio past {@link #MAX_MILLIS} was dropped. */
     public boolean truncated() {
         return truncated;
@@ -95,6 +103,11 @@ public final class CallRecording {
 
     public int sampleRateHz() {
         return receiveRateHz;
+    }
+
+    /** A copy of the agent track at {@link #sampleRateHz()}, sample 0 at stream start. Not on an event loop. */
+    public short[] agentTrack() {
+        return agent.samples();
     }
 
     /** The caller track converted to the receive rate and the agent track, interleaved (left caller, right agent). */
@@ -145,6 +158,14 @@ public final class CallRecording {
             }
             length = (int) Math.max(length, end);
             return samples;
+        }
+
+        /** Drops the samples from {@code at} on. */
+        void cut(int at) {
+            if (at < length) {
+                Arrays.fill(samples, at, length, (short) 0);
+                length = at;
+            }
         }
 
         short[] samples() {

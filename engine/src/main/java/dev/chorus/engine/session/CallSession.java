@@ -75,6 +75,14 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
      */
     static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int PLAYBACK_RING = 32;
+    /**
+     * Agent audio arriving up to this long after the audio before it finished playing is not an underrun: timer and
+     * scheduling jitter of an agent that sends exactly in real time (microseconds to a fraction of a millisecond,
+     * on either side) would otherwise count; a gap a listener hears is longer.
+     */
+    static final long UNDERRUN_TOLERANCE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Read-only silence for {@link #completeDetectorFrame}: one 10 ms frame at the highest receive rate. */
+    private static final short[] SILENCE = new short[48_000 / 100];
 
     private final CompiledAgent agent;
     private final PreparedTestCase plan;
@@ -88,6 +96,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private final long chunkNanos;
     private final int receiveRateHz;
     private final long quietNanos = TimeUnit.MILLISECONDS.toNanos(CompiledAgent.AGENT_TURN_END_QUIET_MILLIS);
+    /** {@code agent_transcript_type}, or null for any message type. */
+    private final String transcriptType;
 
     private ChannelHandlerContext ctx;
     private CallState state = CallState.CONNECTING;
@@ -156,6 +166,12 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private boolean agentTurnOpen;
     private long agentTurnStartNanos;
     private long lastSpeechEndNanos;
+    /** The detector's last speech sample when {@link #lastSpeechEndNanos} was last placed. */
+    private long lastSpeechSampleSeen = -1;
+    /** Agent audio was fed since the detector's frame was last completed with silence. */
+    private boolean detectorFramePending;
+    /** A caller utterance has started: agent turns are counted from its start ({@link #agentTurnsSinceUtterance}). */
+    private boolean uttered;
     private String pendingAgentText;
     private long agentAudioMessages;
     private long agentAudioNanos;
@@ -186,6 +202,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         this.chunkNanos = agent.chunkNanos();
         this.receiveRateHz = agent.config().receiveSampleRateHz();
         this.detector = new WebRtcSpeechDetector(receiveRateHz);
+        this.transcriptType = agent.config().agentTranscriptType();
         this.endpoint = agent.directEndpoint();
         this.connectStartNanos = startNanos;
     }
@@ -499,7 +516,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
                 }
             }
         }
-        if (m.text() != null) {
+        if (m.text() != null && (transcriptType == null || transcriptType.equals(m.type()))) {
             pendingAgentText = pendingAgentText == null ? m.text() : pendingAgentText + " " + m.text();
         }
         event(m.arrivalNanos(), "agent_message", m.type());
@@ -594,7 +611,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         long playStart;
         if (playbackEndNanos == 0 || arrivalNanos - playbackEndNanos >= 0) {
-            if (playbackEndNanos != 0 && detector.inSpeech() && agentTurnOpen) {
+            if (playbackEndNanos != 0 && detector.inSpeech() && agentTurnOpen
+                    && arrivalNanos - playbackEndNanos > UNDERRUN_TOLERANCE_NANOS) {
                 underruns++;
                 metrics.underrun();
             }
@@ -604,20 +622,70 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         playbackEndNanos = playStart + durationNanos;
         long firstSample = detector.samplesFed();
+        detectorFramePending = true;
         int slot = ringCount++ % PLAYBACK_RING;
         ringFirstSample[slot] = firstSample;
         ringPlayStartNanos[slot] = playStart;
         if (recording != null && streamStartNanos != 0) {
             recording.agent(playStart - streamStartNanos, pcm);
         }
-        long onset = detector.feed(pcm, pcm.readerIndex(), samples * 2);
+        detected(detector.feed(pcm, pcm.readerIndex(), samples * 2));
+    }
+
+    /** After a feed of the detector: a new turn at a confirmed {@code onset}, and where the speech ends so far. */
+    private void detected(long onset) {
         if (onset >= 0) {
             onAgentSpeechOnset(playTimeOf(onset));
         }
-        if (detector.inSpeech()) {
-            lastSpeechEndNanos = playbackEndNanos;
-        } else if (detector.lastSpeechSample() >= firstSample) {
-            lastSpeechEndNanos = playTimeOf(detector.lastSpeechSample() + 1);
+        long lastSpeech = detector.lastSpeechSample();
+        if (lastSpeech >= 0 && lastSpeech != lastSpeechSampleSeen) {
+            // Sample-precise: the detector's hangover keeps inSpeech() up a little after the speech, not its end.
+            lastSpeechSampleSeen = lastSpeech;
+            lastSpeechEndNanos = playTimeOf(lastSpeech + 1);
+        }
+    }
+
+    /**
+     * The agent's audio stopped (playback ran dry a chunk ago) in the middle of one of the detector's 10 ms frames:
+     * what plays after it is silence, so the frame is completed with silence and its speech, cut anywhere, counts.
+     * The silence sits at the end of playback, in the past, and moves nothing that comes after.
+     */
+    private void completeDetectorFrame() {
+        detectorFramePending = false;
+        int frameSamples = receiveRateHz / 100;
+        int pending = (int) (detector.samplesFed() % frameSamples);
+        if (pending == 0) {
+            return;
+        }
+        int slot = ringCount++ % PLAYBACK_RING;
+        ringFirstSample[slot] = detector.samplesFed();
+        ringPlayStartNanos[slot] = playbackEndNanos;
+        detected(detector.feed(SILENCE, 0, frameSamples - pending));
+    }
+
+    /** Whether agent speech is playing at {@code atNanos} (as far as the audio received so far tells). */
+    private boolean agentSpeakingAt(long atNanos) {
+        return agentTurnOpen && (detector.inSpeech() || lastSpeechEndNanos - atNanos > 0);
+    }
+
+    /**
+     * Drops what the agent sent but has not "played" by {@code nowNanos} (a barge-in): playback ends now, the
+     * speech in the dropped audio never reaches the caller, and the detector starts afresh on what comes next, so
+     * the agent's end of speech is where the caller stopped hearing it.
+     */
+    private void flushPlayback(long nowNanos) {
+        if (playbackEndNanos == 0 || playbackEndNanos - nowNanos <= 0) {
+            return;
+        }
+        playbackEndNanos = nowNanos;
+        if (lastSpeechEndNanos - nowNanos > 0) {
+            lastSpeechEndNanos = nowNanos;
+        }
+        detector.reset();
+        ringCount = 0;
+        lastSpeechSampleSeen = -1;
+        if (recording != null && streamStartNanos != 0) {
+            recording.flushAgent(nowNanos - streamStartNanos);
         }
     }
 
@@ -654,6 +722,9 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     /** Closes the agent's turn once its speech has been quiet long enough (checked every frame tick). */
     private void checkAgentTurnEnd(long nowNanos) {
+        if (agentTurnOpen && detectorFramePending && nowNanos - playbackEndNanos >= chunkNanos) {
+            completeDetectorFrame();
+        }
         if (agentTurnOpen && nowNanos - lastSpeechEndNanos >= quietNanos) {
             closeAgentTurn();
         }
@@ -661,7 +732,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     private void closeAgentTurn() {
         agentTurnOpen = false;
-        agentTurnsSinceUtterance++;
+        if (!uttered || agentTurnStartNanos - utteranceStartPlannedNanos >= 0) {
+            // A turn the caller's last utterance talked over (it started before) is not an answer to it.
+            agentTurnsSinceUtterance++;
+        }
         transcript.add(new TranscriptEntry("agent", millisSinceStart(agentTurnStartNanos),
                 millisSinceStart(lastSpeechEndNanos), pendingAgentText, null));
         pendingAgentText = null;
@@ -669,6 +743,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             // The agent stopped sending mid-speech: start the next turn from a clean detector so its onset counts.
             detector.reset();
             ringCount = 0;
+            lastSpeechSampleSeen = -1;
         }
     }
 
@@ -735,17 +810,13 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
                 }
                 if (utteranceFrame == 0) {
                     utteranceStartPlannedNanos = plannedNanos;
+                    uttered = true;
                 }
                 int frameBytes = agent.frameBytes();
                 send(u.audio(), utteranceFrame * frameBytes, frameBytes, u.audioBase64(),
                         utteranceFrame * agent.base64FrameBytes());
                 if (++utteranceFrame == u.frames()) {
-                    lastUserFramePlannedNanos = plannedNanos;
-                    turnPending = true;
-                    firstAudioPending = true;
-                    agentTurnsSinceUtterance = 0;
-                    transcript.add(new TranscriptEntry("user", millisSinceStart(utteranceStartPlannedNanos),
-                            millisSinceStart(plannedNanos + chunkNanos), u.text(), null));
+                    utteranceEnded(u, plannedNanos, nowNanos);
                     nextStep();
                 }
                 return true;
@@ -789,13 +860,31 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         return false;
     }
 
+    /**
+     * The last frame of utterance {@code u} goes out in the slot planned at {@code plannedNanos}: the user turn
+     * spans its frames' planned times. An agent turn the caller talked over ends here when its speech has
+     * stopped; when the agent is still speaking no {@code turn} or {@code first_audio} is measured for this
+     * utterance (there is no reply to wait for: it interrupted the caller, or the caller it).
+     */
+    private void utteranceEnded(PreparedTestCase.Utterance u, long plannedNanos, long nowNanos) {
+        lastUserFramePlannedNanos = plannedNanos;
+        transcript.add(new TranscriptEntry("user", millisSinceStart(utteranceStartPlannedNanos),
+                millisSinceStart(plannedNanos + chunkNanos), u.text(), null));
+        boolean agentSpeaking = agentSpeakingAt(nowNanos);
+        agentTurnsSinceUtterance = 0;
+        if (agentTurnOpen && !agentSpeaking) {
+            // Counted as the answer (wait_for_agent) only when it started after this utterance did.
+            closeAgentTurn();
+        }
+        turnPending = !agentSpeaking;
+        firstAudioPending = !agentSpeaking;
+    }
+
     /** For a barge-in utterance: whether the agent has been speaking long enough for the caller to cut in. */
     private boolean bargeInDue(PreparedTestCase.Utterance u, long plannedNanos, long nowNanos) {
         if (agentTurnOpen && plannedNanos - agentTurnStartNanos >= u.bargeInAfterNanos()) {
             // The caller interrupts: what the agent sent but has not "played" yet is flushed.
-            if (playbackEndNanos - nowNanos > 0) {
-                playbackEndNanos = nowNanos;
-            }
+            flushPlayback(nowNanos);
             event(nowNanos, "barge_in", null);
             return true;
         }
@@ -872,13 +961,8 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             if (finished) {
                 return;
             }
-            if (playbackEndNanos - nowNanos > 0) {
-                playbackEndNanos = nowNanos;
-            }
-            // What was flushed never played: the agent's speech ends here, not where its audio would have ended.
-            if (lastSpeechEndNanos - nowNanos > 0) {
-                lastSpeechEndNanos = nowNanos;
-            }
+            // The same flush as a barge-in: what was flushed never played, so the agent's speech ends here.
+            CallSession.this.flushPlayback(nowNanos);
             event(nowNanos, "playback_flush", cause);
         }
 
@@ -1002,6 +1086,13 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         if (agentTurnOpen) {
             closeAgentTurn();
         }
+        if (utteranceFrame > 0 && stepIndex < plan.steps().size()
+                && plan.steps().get(stepIndex) instanceof PreparedTestCase.Utterance) {
+            // Cut off mid-utterance (hang-up on stop, a failure): the user turn holds the frames that went out.
+            transcript.add(new TranscriptEntry("user", millisSinceStart(utteranceStartPlannedNanos),
+                    millisSinceStart(utteranceStartPlannedNanos + utteranceFrame * chunkNanos),
+                    ((PreparedTestCase.Utterance) plan.steps().get(stepIndex)).text(), null));
+        }
         if (ctx != null && ctx.channel().isOpen()) {
             ctx.close();
         }
@@ -1032,11 +1123,22 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         List<TranscriptEntry> ordered = new ArrayList<>(transcript);
         ordered.sort((a, b) -> Double.compare(a.startMillis(), b.startMillis()));
+        TurnTaking.Figures talk = TurnTaking.of(ordered);
+        for (long stop : talk.bargeInStopNanos()) {
+            metrics.record(Metric.BARGE_IN_STOP, stop);
+        }
+        if (talk.longestMutualSilenceNanos() >= 0) {
+            metrics.record(Metric.MUTUAL_SILENCE, talk.longestMutualSilenceNanos());
+        }
+        metrics.turnTaking(talk.agentInterruptions(), talk.callerInterruptions(), talk.agentSpeechNanos(),
+                talk.callerSpeechNanos());
+        counters.put("agent_interruptions", (long) talk.agentInterruptions());
+        counters.put("caller_interruptions", (long) talk.callerInterruptions());
         boolean passed = errorClass == null && scriptDone;
         return new SessionResult(callId, plan.id(), passed, errorClass, errorMessage,
                 errorClass == null ? state : failedInState, sessionId, startEpochMillis,
                 millis(clock.nanoTime() - startNanos), timingsMillis, turnMillis, firstAudioMillis, counters, errors,
-                ordered, streamStartNanos == 0 ? null : recording);
+                ordered, talk, streamStartNanos == 0 ? null : recording);
     }
 
     // ------------------------------------------------------------------ helpers

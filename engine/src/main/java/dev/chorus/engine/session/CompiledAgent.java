@@ -47,7 +47,7 @@ public final class CompiledAgent {
         this.audioDataPath = DotPath.parse(config.audioDataPath());
         java.util.List<DotPath> paths = new java.util.ArrayList<>();
         paths.add(DotPath.parse(config.sessionIdPath()));
-        paths.add(DotPath.parse("text"));
+        paths.add(DotPath.parse(config.agentTranscriptPath()));
         java.util.List<String> names = new java.util.ArrayList<>();
         for (java.util.Map.Entry<String, String> c : config.captures().entrySet()) {
             names.add(c.getKey());
@@ -140,7 +140,7 @@ public final class CompiledAgent {
     }
 
     /**
-     * A new scanner for one channel (scanners are not thread-safe); values are [session id, text, captures...],
+     * A new scanner for one channel (scanners are not thread-safe); values are [session id, agent transcript text, captures...],
      * presence paths the profile's {@link #kindNames() kinds}.
      */
     public InboundMessageScanner newScanner() {

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param counters       frames_sent, late_frames, agent_audio_messages, agent_audio_ms, underruns …
  * @param nonFatalErrors error class wire name to count
  * @param transcript     ordered entries
+ * @param turnTaking     interruptions, barge-in stop times, talk time and mutual silence ({@link TurnTaking}), or
+ *                       {@link TurnTaking#NONE}
  * @param recording      the call's audio with {@code --record}, else null; the recorder thread writes it and keeps
  *                       the result {@link #withoutRecording() without it}
  */
@@ -30,21 +32,33 @@ public record SessionResult(String callId, String testCaseId, boolean passed, Er
                             double durationMillis, Map<String, Double> timingsMillis, List<Double> turnMillis,
                             List<Double> firstAudioMillis, Map<String, Long> counters,
                             Map<String, Integer> nonFatalErrors, List<TranscriptEntry> transcript,
-                            CallRecording recording) {
-    /** A result without a recording. */
+                            TurnTaking.Figures turnTaking, CallRecording recording) {
+    public SessionResult {
+        if (turnTaking == null) {
+            turnTaking = TurnTaking.NONE;
+        }
+    }
+
+    /** A result without a recording, its turn-taking figures worked out from {@code transcript}. */
     public SessionResult(String callId, String testCaseId, boolean passed, ErrorClass errorClass,
                          String errorMessage, CallState finalState, String sessionId, long startEpochMillis,
                          double durationMillis, Map<String, Double> timingsMillis, List<Double> turnMillis,
                          List<Double> firstAudioMillis, Map<String, Long> counters,
                          Map<String, Integer> nonFatalErrors, List<TranscriptEntry> transcript) {
         this(callId, testCaseId, passed, errorClass, errorMessage, finalState, sessionId, startEpochMillis,
-                durationMillis, timingsMillis, turnMillis, firstAudioMillis, counters, nonFatalErrors, transcript, null);
+                durationMillis, timingsMillis, turnMillis, firstAudioMillis, counters, nonFatalErrors, transcript,
+                TurnTaking.of(transcript), null);
     }
 
     /** This result with the recording dropped, so that keeping results does not keep their audio. */
     public SessionResult withoutRecording() {
-        return recording == null ? this : new SessionResult(callId, testCaseId, passed, errorClass, errorMessage,
-                finalState, sessionId, startEpochMillis, durationMillis, timingsMillis, turnMillis, firstAudioMillis,
-                counters, nonFatalErrors, transcript);
+        return recording == null ? this : withTranscript(transcript, null);
+    }
+
+    /** This result with another transcript (speech-to-text added to its agent turns) and recording. */
+    public SessionResult withTranscript(List<TranscriptEntry> newTranscript, CallRecording newRecording) {
+        return new SessionResult(callId, testCaseId, passed, errorClass, errorMessage, finalState, sessionId,
+                startEpochMillis, durationMillis, timingsMillis, turnMillis, firstAudioMillis, counters,
+                nonFatalErrors, List.copyOf(newTranscript), turnTaking, newRecording);
     }
 }

@@ -37,6 +37,14 @@ class AgentHandlersTest {
     }
 
     @Test
+    void transcriptMessagesNestTheirTextAlongThePath() {
+        assertThat(AgentCallHandler.transcriptMessage("agent_transcript", "text", "Hi \"there\""))
+                .isEqualTo("{\"type\":\"agent_transcript\",\"text\":\"Hi \\\"there\\\"\"}");
+        assertThat(AgentCallHandler.transcriptMessage("t", "item.content.transcript", "ok"))
+                .isEqualTo("{\"type\":\"t\",\"item\":{\"content\":{\"transcript\":\"ok\"}}}");
+    }
+
+    @Test
     void guardAnswers404ForAnotherPath() {
         EmbeddedChannel ch = new EmbeddedChannel(new UpgradeGuard(ReferenceAgentOptions.builder().build(),
                 new AgentObservations()));

@@ -70,6 +70,29 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void agentTranscriptKeysDefaultToTextOfAnyMessageAndAreValidated() throws Exception {
+        AgentConfig d = parse("{\"endpoint\": \"wss://a.example/ws\"}");
+        assertThat(d.agentTranscriptType()).isNull();
+        assertThat(d.agentTranscriptPath()).isEqualTo("text");
+        AgentConfig c = parse("{\"endpoint\": \"wss://a.example/ws\", \"agent_transcript_type\": "
+                + "\"response.audio_transcript.done\", \"agent_transcript_path\": \"transcript\"}");
+        assertThat(c.agentTranscriptType()).isEqualTo("response.audio_transcript.done");
+        assertThat(c.agentTranscriptPath()).isEqualTo("transcript");
+        ConfigException path = rejected("{\"endpoint\": \"wss://a.example/ws\", \"agent_transcript_path\": \"a..b\"}");
+        assertThat(path.key()).isEqualTo("agent_transcript_path");
+        assertThat(path.getMessage()).contains("a..b").contains("dot path");
+        ConfigException empty = rejected("{\"endpoint\": \"wss://a.example/ws\", \"agent_transcript_type\": \"\"}");
+        assertThat(empty.key()).isEqualTo("agent_transcript_type");
+        assertThat(empty.getMessage()).contains("remove the key");
+        ConfigException audio = rejected("{\"endpoint\": \"wss://a.example/ws\", \"agent_transcript_type\": "
+                + "\"audio_chunk\"}");
+        assertThat(audio.getMessage()).contains("audio_message_type_value");
+        ConfigException type = rejected("{\"endpoint\": \"wss://a.example/ws\", \"agent_transcript_type\": 3}");
+        assertThat(type.key()).isEqualTo("agent_transcript_type");
+        assertThat(type.getMessage()).contains("must be a string");
+    }
+
+    @Test
     void rejectsSampleRateOutsideTheSet() {
         ConfigException e = rejected("{\"endpoint\": \"wss://a.example/ws\", \"send_sample_rate_hertz\": 11025}");
         assertThat(e.key()).isEqualTo("send_sample_rate_hertz");

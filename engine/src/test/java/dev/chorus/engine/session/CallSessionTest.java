@@ -210,6 +210,33 @@ class CallSessionTest {
         assertFalse(ch.finish());
     }
 
+    /**
+     * Agent speech sent exactly in real time arrives with timer jitter on either side of the end of the audio before
+     * it; that is no underrun. Chunks that come 5 ms after the playback ran dry are, each of them.
+     */
+    @Test
+    void countsUnderrunsOnlyForAgentAudioThatArrivesAudiblyLate() throws Exception {
+        open("\"receive_sample_rate_hertz\": 16000", "[{\"pause_ms\": 5000}, {\"hang_up\": true}]");
+        openWebSocketAndReady();
+        short[] speech = SpeechLikeSignal.generate(16000, 600, 5);
+        long start = now.get();
+        long arrival = start;
+        for (int k = 0; k < 30; k++) {
+            // Chunks 0..19 every 20 ms, each late by 0 or 1 ms (jitter); chunks 20..29 each 25 ms after the last.
+            long due = k < 20 ? start + k * 20 * MS + (k % 2) * MS : arrival + 25 * MS;
+            advance(due - now.get());
+            drainAudioFrames();
+            arrival = now.get();
+            ByteBuf chunk = Unpooled.buffer(640);
+            for (int i = k * 320; i < (k + 1) * 320; i++) {
+                chunk.writeShortLE(speech[i]);
+            }
+            ch.writeInbound(AgentAudio.of(chunk, arrival));
+        }
+        assertThat(metrics.underruns()).isEqualTo(10);
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void failsWithNoResponseWhenTheAgentStaysSilent() throws Exception {
         open("", "[{\"say\": \"Anyone there?\"}, {\"wait_for_agent\": {\"timeout_seconds\": 1}}, {\"hang_up\": true}]");
