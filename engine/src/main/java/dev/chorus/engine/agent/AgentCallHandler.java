@@ -4,7 +4,7 @@ import dev.chorus.codecs.pcm.G711;
 import dev.chorus.codecs.template.DotPath;
 import dev.chorus.codecs.template.InboundMessageScanner;
 import dev.chorus.codecs.template.InboundMessageScanner.ScanResult;
-import dev.chorus.codecs.vad.EnergySpeechDetector;
+import dev.chorus.codecs.vad.WebRtcSpeechDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -35,8 +35,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private final ReferenceAgentOptions options;
     private final AgentObservations observations;
     private final InboundMessageScanner scanner;
-    private final EnergySpeechDetector detector;
+    private final WebRtcSpeechDetector detector;
     private final long silenceSamples;
+    private final long silenceNanos;
     private final ReplyAudio reply;
     /** Spoken once after ready, or null. */
     private final ReplyAudio greeting;
@@ -48,6 +49,8 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private boolean inUtterance;
     private long lastSpeechSample = -1;
     private long lastSpeechArrivalNanos;
+    /** Arrival of the last frame holding any non-zero sample: the end of the caller's utterance as sent. */
+    private long lastSoundArrivalNanos;
     private boolean frozenOnce;
     private int replies;
     private Future<?> replyTask;
@@ -82,8 +85,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         this.scanner = new InboundMessageScanner(DotPath.parse(options.callerTypePath()),
                 options.callerAudioType().isEmpty() ? List.of() : List.of(options.callerAudioType()),
                 DotPath.parse(options.callerDataPath()), List.of(), List.of());
-        this.detector = new EnergySpeechDetector(options.receiveSampleRateHz());
+        this.detector = new WebRtcSpeechDetector(options.receiveSampleRateHz());
         this.silenceSamples = options.receiveSampleRateHz() * options.endOfSpeechSilenceMillis() / 1000;
+        this.silenceNanos = TimeUnit.MILLISECONDS.toNanos(options.endOfSpeechSilenceMillis());
         this.reply = reply;
         this.greeting = greeting;
         this.playing = reply;
@@ -215,6 +219,23 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Whether the first {@code bytes} readable bytes of {@code pcm} are all zero (digital silence). */
+    private static boolean silent(ByteBuf pcm, int bytes) {
+        int i = pcm.readerIndex();
+        int end = i + bytes;
+        for (; i + 8 <= end; i += 8) {
+            if (pcm.getLong(i) != 0) {
+                return false;
+            }
+        }
+        for (; i < end; i++) {
+            if (pcm.getByte(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Caller audio as PCM16LE: {@code pcm}'s readable bytes (not released here). */
     private void pcm(ByteBuf pcm, long arrivalNanos, boolean binary) {
         int bytes = pcm.readableBytes() & ~1;
@@ -241,6 +262,9 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             lastSpeechSample = detector.lastSpeechSample();
             lastSpeechArrivalNanos = arrivalNanos;
         }
+        if (!silent(pcm, bytes)) {
+            lastSoundArrivalNanos = arrivalNanos;
+        }
         if (inUtterance && !detector.inSpeech() && detector.samplesFed() - lastSpeechSample >= silenceSamples) {
             inUtterance = false;
             call.utterance();
@@ -248,7 +272,13 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                 answered = false;
                 return;
             }
-            long replyAt = lastSpeechArrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.replyDelayMillis());
+            // The reply is timed from the end of the utterance as the caller sent it — its last frame before the
+            // digital silence a caller streams between lines — so the delay is exact whatever the clip's quiet tail
+            // (a voice fading out under the detector's gate); the detector's end is used when sound went on.
+            long utteranceEnd = lastSoundArrivalNanos - lastSpeechArrivalNanos >= 0
+                    && lastSoundArrivalNanos - lastSpeechArrivalNanos < silenceNanos
+                    ? lastSoundArrivalNanos : lastSpeechArrivalNanos;
+            long replyAt = utteranceEnd + TimeUnit.MILLISECONDS.toNanos(options.replyDelayMillis());
             if (behavior == AgentBehavior.FREEZE && !frozenOnce) {
                 frozenOnce = true;
                 ctx.channel().config().setAutoRead(false);

@@ -43,7 +43,7 @@ public final class DemoCommand implements Callable<Integer> {
             + "{\"id\": \"book-table\", \"script\": ["
             + "{\"say\": \"Hi, I would like to book a table for two.\"},"
             + "{\"wait_for_agent\": {\"timeout_seconds\": 10}},"
-            + "{\"say\": \"Tomorrow at eight, please.\"},"
+            + "{\"say\": \"Tomorrow at eight please.\"},"
             + "{\"wait_for_agent\": {\"timeout_seconds\": 10}},"
             + "{\"hang_up\": true}]},"
             + "{\"id\": \"opening-hours\", \"script\": ["
@@ -56,7 +56,10 @@ public final class DemoCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("chorus-demo");
         Path caPem = work.resolve("agent-ca.pem");
         try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder()
-                .replyDelayMillis(replyDelayMillis).caPemFile(caPem).build())) {
+                .replyDelayMillis(replyDelayMillis)
+                // Longer than the synthesised voice's pauses between words (up to ~190 ms), so the agent waits
+                // for the end of each line; shorter than the reply delay, so the delay holds.
+                .endOfSpeechSilenceMillis(Math.min(250, Math.max(1, replyDelayMillis))).caPemFile(caPem).build())) {
             System.out.println("reference agent listening on " + agent.endpoint() + " (reply delay "
                     + replyDelayMillis + " ms)");
             AgentConfig agentConfig;

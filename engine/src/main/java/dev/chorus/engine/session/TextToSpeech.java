@@ -1,5 +1,6 @@
 package dev.chorus.engine.session;
 
+import dev.chorus.codecs.vad.WebRtcSpeechDetector;
 import com.sun.speech.freetts.Voice;
 import com.sun.speech.freetts.audio.AudioPlayer;
 import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;
@@ -107,6 +108,16 @@ public final class TextToSpeech {
         }
         if (first >= samples.length) {
             return new PcmClip(samples, sampleRateHz);
+        }
+        // The diphone voice fades out over up to ~100 ms below what a listener (or an agent's endpointer) hears as
+        // speech; the utterance, and so its turn, ends where the speech detector used on agent audio stops hearing
+        // speech, not at the last non-zero sample.
+        WebRtcSpeechDetector heard = new WebRtcSpeechDetector(sampleRateHz);
+        heard.feed(samples, 0, samples.length);
+        heard.feed(new short[sampleRateHz], 0, sampleRateHz);
+        long lastHeard = heard.lastSpeechSample();
+        if (lastHeard > first && lastHeard < last) {
+            last = (int) lastHeard;
         }
         int edge = sampleRateHz * EDGE_MILLIS / 1000;
         int from = Math.max(0, first - edge);

@@ -70,9 +70,9 @@ class LoopbackCallTest {
             assertThat(report.failed()).isZero();
             assertThat(report.completed()).isEqualTo(3);
             for (SessionResult r : report.sessions()) {
-                // The agent times its reply from the caller's last loud sample; the synthesised (TTS) utterance fades
-                // out below its energy threshold some tens of ms before the last frame, so turn can be under 300 ms.
-                assertThat(r.turnMillis()).singleElement().satisfies(t -> assertThat(t).isBetween(200.0, 420.0));
+                // The agent times its reply from the utterance's last frame (before the caller's digital silence),
+                // which is where turn starts: the delay, plus whatever this busy machine adds.
+                assertThat(r.turnMillis()).singleElement().satisfies(t -> assertThat(t).isBetween(295.0, 420.0));
                 assertThat(r.sessionId()).startsWith("ref-");
                 assertThat(r.timingsMillis()).containsKeys("connect", "tls", "ws_handshake", "ready");
             }
