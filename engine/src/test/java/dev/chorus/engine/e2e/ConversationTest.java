@@ -100,12 +100,8 @@ class ConversationTest {
             assertThat(b.getShort(22)).as("channels").isEqualTo((short) 2);
             int rate = b.getInt(24);
             assertThat(rate).isEqualTo(config(agent, dir).receiveSampleRateHz());
-            int frames = (wav.length - 44) / 4;
-            short[][] ch = new short[2][frames];
-            for (int i = 0; i < frames; i++) {
-                ch[0][i] = b.getShort(44 + 4 * i);
-                ch[1][i] = b.getShort(44 + 4 * i + 2);
-            }
+            short[][] ch = Fixtures.stereoChannels(wav);
+            int frames = ch[0].length;
             double zero = r.transcript().stream().filter(e -> "recording_start".equals(e.type())).findFirst()
                     .orElseThrow().startMillis();
             List<TranscriptEntry> agentTurns = r.transcript().stream().filter(e -> "agent".equals(e.role())).toList();

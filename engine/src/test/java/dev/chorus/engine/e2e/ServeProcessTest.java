@@ -3,6 +3,7 @@ package dev.chorus.engine.e2e;
 import dev.chorus.engine.agent.AgentCertificates;
 import dev.chorus.engine.agent.ReferenceAgent;
 import dev.chorus.engine.agent.ReferenceAgentOptions;
+import dev.chorus.engine.testing.Fixtures;
 import dev.chorus.engine.control.v1.ControlGrpc;
 import dev.chorus.engine.control.v1.ListRunsRequest;
 import dev.chorus.engine.control.v1.Report;
@@ -62,19 +63,14 @@ class ServeProcessTest {
 
         try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder().replyDelayMillis(100)
                 .replyDurationMillis(300).build())) {
-            Path agentFile = dir.resolve("agent.json");
-            Files.writeString(agentFile, "{\"endpoint\": \"" + agent.endpoint() + "\", \"trust_ca_file\": \""
-                    + agent.caPemFile().toAbsolutePath() + "\"}");
+            Path agentFile = Fixtures.agentFile(dir, agent);
             Path testsFile = dir.resolve("tests.json");
             Files.writeString(testsFile, "{\"name\": \"served\", \"test_cases\": [{\"id\": \"talk\", \"script\": ["
                     + "{\"say\": \"Hello there.\"}, {\"wait_for_agent\": {\"timeout_seconds\": 8}},"
                     + "{\"pause_ms\": 60000}, {\"hang_up\": true}]}]}");
 
-            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dio.netty.leakDetection.level=paranoid", "-cp", System.getProperty("java.class.path"),
-                    "dev.chorus.engine.cli.Main", "serve", "--grpc-port", "0", "--token-file", tokenFile.toString(),
-                    "--tls-cert", cert.toString(), "--tls-key", key.toString())
-                    .directory(dir.toFile()).redirectErrorStream(true).start();
+            Process serve = Fixtures.chorusProcess(dir, "serve", "--grpc-port", "0", "--token-file",
+                    tokenFile.toString(), "--tls-cert", cert.toString(), "--tls-key", key.toString()).start();
             List<String> output = new ArrayList<>();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             Thread reader = new Thread(() -> {

@@ -3,6 +3,7 @@ package dev.chorus.engine.e2e;
 import dev.chorus.engine.agent.ReferenceAgent;
 import dev.chorus.engine.agent.ReferenceAgentOptions;
 import dev.chorus.engine.config.JsonTree;
+import dev.chorus.engine.testing.Fixtures;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -38,9 +39,7 @@ class ShardProcessesTest {
     void threeShardProcessesMergeExactly() throws Exception {
         try (ReferenceAgent agent = ReferenceAgent.start(ReferenceAgentOptions.builder().replyDelayMillis(100)
                 .replyDurationMillis(300).build())) {
-            Path agentFile = dir.resolve("agent.json");
-            Files.writeString(agentFile, "{\"endpoint\": \"" + agent.endpoint() + "\", \"trust_ca_file\": \""
-                    + agent.caPemFile().toAbsolutePath() + "\"}");
+            Path agentFile = Fixtures.agentFile(dir, agent);
             Path testsFile = dir.resolve("tests.json");
             Files.writeString(testsFile, "{\"name\": \"sharded\", \"test_cases\": [{\"id\": \"two-turns\", "
                     + "\"script\": [{\"say\": \"Hi, I would like a table.\"}, {\"wait_for_agent\": "
@@ -147,11 +146,6 @@ class ShardProcessesTest {
     }
 
     private Process chorus(Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dio.netty.leakDetection.level=paranoid", "-cp", System.getProperty("java.class.path"),
-                "dev.chorus.engine.cli.Main"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        return Fixtures.chorusProcess(dir, args).redirectOutput(log.toFile()).start();
     }
 }

@@ -245,12 +245,8 @@ class TurnTakingTest {
             byte[] wav = Files.readAllBytes(dir.resolve("out/recordings/" + r.callId() + ".wav"));
             ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
             int rate = b.getInt(24);
-            int frames = (wav.length - 44) / 4;
-            short[][] ch = new short[2][frames];
-            for (int i = 0; i < frames; i++) {
-                ch[0][i] = b.getShort(44 + 4 * i);
-                ch[1][i] = b.getShort(44 + 4 * i + 2);
-            }
+            short[][] ch = Fixtures.stereoChannels(wav);
+            int frames = ch[0].length;
             double zero = r.transcript().stream().filter(e -> "recording_start".equals(e.type())).findFirst()
                     .orElseThrow().startMillis();
             List<TranscriptEntry> users = turns(r, "user");
