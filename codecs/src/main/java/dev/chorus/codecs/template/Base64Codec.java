@@ -38,7 +38,8 @@ public final class Base64Codec {
     private static final int[] DECODE_2 = new int[256];
     private static final int[] DECODE_3 = new int[256];
 
-    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle ARRAY_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Native-memory access: needs Unsafe and unaligned loads and stores (every buffer index is unaligned). */
     private static final boolean NATIVE = PlatformDependent.hasUnsafe() && PlatformDependent.isUnaligned();
     private static final boolean NATIVE_BIG_ENDIAN = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER;
@@ -88,9 +89,8 @@ public final class Base64Codec {
         int end = index + length;
         int i = index;
         if (length >= 8) {
-            // One loop per pair of buffer kinds: with the kind tested inside the loop C2 does not unswitch it and
-            // the step costs twice as much. Eight source bytes are read and six used, so each loop stops while
-            // eight remain.
+            // One loop per pair of buffer kinds, the kinds tested once. Eight source bytes are read and six used,
+            // so the steps stop while eight remain.
             int steps = (length - 2) / 6;
             int sk = kind(src);
             int dk = kind(dst);

@@ -214,7 +214,8 @@ class Base64CodecTest {
             }
             // Zero to three odd characters at random places, mostly near the end where padding lives.
             for (int k = random.nextInt(4); k > 0 && length > 0; k--) {
-                int at = random.nextBoolean() ? length - 1 - random.nextInt(Math.min(length, 4)) : random.nextInt(length);
+                int at = random.nextBoolean() ? length - 1 - random.nextInt(Math.min(length, 4))
+                        : random.nextInt(length);
                 char[] odd = {'=', '=', '\r', '\n', '*', ' ', '"', '\\', '\u00e9', '\u0141', (char) ('A' + 256)};
                 chars[at] = odd[oddity == 0 ? random.nextInt(4) : random.nextInt(odd.length)];
             }
