@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,12 +31,34 @@ import java.util.List;
  * {@code setupComplete}, {@code serverContent.interrupted}), whatever their value is — an object, an array or a
  * scalar other than {@code null} and {@code false}.
  *
+ * <p>Long audio is kept from jackson (issue 3, item 7): its non-blocking parser copies every string into its text
+ * buffer a character at a time, which for 20 ms of 24 kHz audio cost as much as decoding it. In an object or array
+ * message of at least {@value #ELIDE_MIN_MESSAGE_BYTES} bytes, the first string of at least
+ * {@value #ELIDE_MIN_CHARS} bytes without escapes in a value position ({@link LongStringFinder}) is fed to the
+ * parser as an empty string; when the parser reaches it, it is decoded straight from the message bytes (or, rarely,
+ * read as text). Jackson's verdict on the string's content is stood in for by checks of the same strength: the
+ * strict decoder accepts only alphabet and padding, text only printable ASCII, and a string nobody looked at is
+ * checked at the end. Anything else (an error, a check failing, a string the finder misplaced) scans the message
+ * again without the shortcut, so every result and error message is the one jackson alone gives.
+ * <pre>
+ *   message  {"type":"audio_chunk","data":"UklGRiQAAABX...AAAA=="}
+ *   fed      {"type":"audio_chunk","data":  |  ""  |  }
+ *            prefix                           stand-in  tail
+ * </pre>
+ *
  * <p>Not thread-safe: one per connection (it reuses a parser, a scratch array and its {@link ScanResult}).
  */
 public final class InboundMessageScanner {
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final int MAX_DEPTH = 64;
     private static final int MESSAGES_PER_PARSER = 1 << 16;
+    /** Below this a message is scanned as it is: finding a long string would cost more than it saves. */
+    private static final int ELIDE_MIN_MESSAGE_BYTES = 256;
+    /** The shortest string kept from jackson (20 ms of 8 kHz G.711 is 216 base64 characters). */
+    private static final int ELIDE_MIN_CHARS = 128;
+    /** What jackson reads in place of the long string. */
+    private static final byte[] STAND_IN = {'"', '"'};
+    private static final int MAX_STRING_CHARS = FACTORY.streamReadConstraints().getMaxStringLength();
 
     /** What a message turned out to be. */
     public enum Kind { AUDIO, MESSAGE, INVALID_JSON, INVALID_AUDIO }
@@ -86,6 +109,7 @@ public final class InboundMessageScanner {
     /** The type values of audio messages; empty: a message is audio when it has data at the audio path. */
     private final char[][] audioTypes;
     private final boolean typeless;
+    private final List<String> audioTypeValues;
     private final DotPath audioPath;
     private final DotPath[] valuePaths;
     private final DotPath[] presencePaths;
@@ -102,10 +126,12 @@ public final class InboundMessageScanner {
     /** Bytes fed to {@link #stream} before the current message, to turn stream offsets into message offsets. */
     private long messageBase;
     private final TrailingCheck trailing = new TrailingCheck();
+    private final LongStringFinder finder = new LongStringFinder(ELIDE_MIN_CHARS);
+    private final boolean longStringShortcut;
 
     public InboundMessageScanner(DotPath typePath, String audioTypeValue, DotPath audioDataPath,
                                  List<DotPath> valuePaths) {
-        this(typePath, List.of(audioTypeValue), audioDataPath, valuePaths, List.of());
+        this(typePath, List.of(audioTypeValue), audioDataPath, valuePaths, List.of(), true);
     }
 
     /**
@@ -116,10 +142,23 @@ public final class InboundMessageScanner {
      */
     public InboundMessageScanner(DotPath typePath, List<String> audioTypeValues, DotPath audioDataPath,
                                  List<DotPath> valuePaths, List<DotPath> presencePaths) {
+        this(typePath, audioTypeValues, audioDataPath, valuePaths, presencePaths, true);
+    }
+
+    /** @param longStringShortcut false to give every string to jackson (the reference the tests compare with) */
+    InboundMessageScanner(DotPath typePath, String audioTypeValue, DotPath audioDataPath, List<DotPath> valuePaths,
+                          boolean longStringShortcut) {
+        this(typePath, List.of(audioTypeValue), audioDataPath, valuePaths, List.of(), longStringShortcut);
+    }
+
+    private InboundMessageScanner(DotPath typePath, List<String> audioTypeValues, DotPath audioDataPath,
+                                  List<DotPath> valuePaths, List<DotPath> presencePaths, boolean longStringShortcut) {
         if (presencePaths.size() > 64) {
             throw new IllegalArgumentException("at most 64 presence paths, got " + presencePaths.size());
         }
+        this.longStringShortcut = longStringShortcut;
         this.typePath = typePath;
+        this.audioTypeValues = List.copyOf(audioTypeValues);
         this.audioTypes = new char[audioTypeValues.size()][];
         for (int i = 0; i < audioTypes.length; i++) {
             audioTypes[i] = audioTypeValues.get(i).toCharArray();
@@ -141,6 +180,22 @@ public final class InboundMessageScanner {
     private boolean typeIsAudio;
     private int audioState; // 0 none, 1 decoded, 2 invalid, 3 not a string
     private int audioStart;
+    // per-scan state of the long string kept from jackson
+    private byte[] bytes;
+    private int messageEnd;
+    /** Where the message is in its feeding: {@link #FED_ALL}, or the prefix or the stand-in fed and more to come. */
+    private int feed;
+    private static final int FED_ALL = 0;
+    private static final int FED_PREFIX = 1;
+    private static final int FED_STAND_IN = 2;
+    /** Whether the last token from {@link #next} is the stand-in's string (the long string's place). */
+    private boolean elidedToken;
+    /** Whether a token came from the stand-in (the first one after it was fed is it, or it is not a value). */
+    private boolean standInTokenSeen;
+    /** Whether the long string's content passed a check (decoded as audio or read as ASCII text). */
+    private boolean elidedChecked;
+    /** Set when the shortcut cannot give jackson's answer: the message is scanned again without it. */
+    private boolean rescan;
 
     /**
      * Scans {@code length} bytes of UTF-8 JSON at {@code index} of {@code json} (indices not moved, nothing
@@ -161,6 +216,16 @@ public final class InboundMessageScanner {
             bytes = scratch;
             offset = 0;
         }
+        ScanResult r = scan(bytes, offset, length, audioOut, longStringShortcut);
+        if (r == null) {
+            discardStream(); // mid-message: its state is unknown
+            r = scan(bytes, offset, length, audioOut, false);
+        }
+        return r;
+    }
+
+    /** One scan; null when the long-string shortcut was taken and cannot give jackson's answer (scan again). */
+    private ScanResult scan(byte[] bytes, int offset, int length, ByteBuf audioOut, boolean shortcut) {
         ScanResult r = result;
         r.kind = null;
         r.type = null;
@@ -173,12 +238,25 @@ public final class InboundMessageScanner {
         audioState = 0;
         audioStart = audioOut.writerIndex();
         messageBase = 0;
+        this.bytes = bytes;
+        messageEnd = offset + length;
+        feed = FED_ALL;
+        elidedToken = false;
+        standInTokenSeen = false;
+        elidedChecked = false;
+        rescan = false;
         boolean structured = isStructured(bytes, offset, length);
+        boolean elided = shortcut && structured && length >= ELIDE_MIN_MESSAGE_BYTES
+                && finder.find(bytes, offset, offset + length)
+                && finder.close - finder.open - 1 <= MAX_STRING_CHARS; // longer: jackson's error to give
         boolean rootDone = false;
         JsonParser p = null;
         try {
             if (structured) {
-                p = streamFor(bytes, offset, length);
+                p = streamFor(bytes, offset, elided ? finder.open - offset : length);
+                if (elided) {
+                    feed = FED_PREFIX;
+                }
             } else {
                 p = FACTORY.createParser(bytes, offset, length);
             }
@@ -189,13 +267,16 @@ public final class InboundMessageScanner {
             walk(p, root, 0, audioOut);
             rootDone = true;
             if (structured) {
+                if (feed != FED_ALL || rescan) {
+                    return abandon(audioOut); // the long string lay after the root value, or failed its check
+                }
                 // Checked on the bytes, not by asking for a token: a trailing fragment such as '"ab' would only
                 // answer NOT_AVAILABLE and corrupt the next message.
                 int trailingAt = trailing.find(p);
                 if (trailingAt >= 0) {
                     discardStream();
-                    return invalidJson(audioOut, "trailing content after the JSON value at offset "
-                            + (length - trailingAt));
+                    return elided ? abandon(audioOut) : invalidJson(audioOut,
+                            "trailing content after the JSON value at offset " + (length - trailingAt));
                 }
                 p.nextToken();
             } else if (p.nextToken() != null) {
@@ -204,15 +285,19 @@ public final class InboundMessageScanner {
             }
         } catch (JsonProcessingException e) {
             discardStream();
-            return invalidJson(audioOut, (rootDone ? "trailing content after the JSON value: " : "")
-                    + e.getOriginalMessage() + " at offset " + (e.getLocation().getByteOffset() - messageBase));
+            return elided ? abandon(audioOut) : invalidJson(audioOut,
+                    (rootDone ? "trailing content after the JSON value: " : "") + e.getOriginalMessage()
+                    + " at offset " + (e.getLocation().getByteOffset() - messageBase));
         } catch (IOException e) {
             discardStream();
-            return invalidJson(audioOut, String.valueOf(e.getMessage()));
+            return elided ? abandon(audioOut) : invalidJson(audioOut, String.valueOf(e.getMessage()));
         } finally {
             if (!structured && p != null) {
                 closeQuietly(p);
             }
+        }
+        if (elided && !elidedChecked && !plainAscii(finder.open + 1, finder.close)) {
+            return abandon(audioOut); // a string no path looked at: jackson would have rejected control bytes
         }
         if (typeless && audioState != 0) {
             typeIsAudio = true;
@@ -234,6 +319,12 @@ public final class InboundMessageScanner {
         audioOut.writerIndex(audioStart);
         r.kind = Kind.MESSAGE;
         return r;
+    }
+
+    /** Gives up the shortcut for this message: output rolled back, null so that it is scanned again. */
+    private ScanResult abandon(ByteBuf audioOut) {
+        audioOut.writerIndex(audioStart);
+        return null;
     }
 
     private static boolean isStructured(byte[] bytes, int offset, int length) {
@@ -309,20 +400,43 @@ public final class InboundMessageScanner {
         }
     }
 
-    /** The next token; the message ending inside a value is an error, as the blocking parser reports it. */
-    private static JsonToken next(JsonParser p) throws IOException {
+    /**
+     * The next token, feeding the stand-in and the tail of a message whose long string is kept from the parser; the
+     * message ending inside a value is an error, as the blocking parser reports it.
+     */
+    private JsonToken next(JsonParser p) throws IOException {
         JsonToken t = p.nextToken();
-        if (t == JsonToken.NOT_AVAILABLE) {
-            throw new JsonParseException(p, "unexpected end of message");
+        while (t == JsonToken.NOT_AVAILABLE) {
+            if (feed == FED_PREFIX) {
+                feed = FED_STAND_IN;
+                feedMore(STAND_IN, 0, STAND_IN.length);
+            } else if (feed == FED_STAND_IN && finder.close + 1 < messageEnd) {
+                feed = FED_ALL;
+                feedMore(bytes, finder.close + 1, messageEnd);
+            } else {
+                throw new JsonParseException(p, "unexpected end of message");
+            }
+            t = p.nextToken();
+        }
+        // The prefix ends after ':', '[' or ',', where no token is pending, so the first token completed after the
+        // stand-in was fed is the stand-in: the long string when it is a value, else (a field name) an error to come.
+        elidedToken = feed == FED_STAND_IN && !standInTokenSeen && t == JsonToken.VALUE_STRING;
+        if (feed == FED_STAND_IN) {
+            standInTokenSeen = true;
         }
         return t;
+    }
+
+    private void feedMore(byte[] input, int from, int to) throws IOException {
+        streamBytes += to - from;
+        feeder.feedInput(input, from, to);
     }
 
     /**
      * Skips the object or array just started. Not {@link JsonParser#skipChildren()}: on a non-blocking parser it
      * would spin on {@code NOT_AVAILABLE} forever when a message is cut short.
      */
-    private static void skip(JsonParser p) throws IOException {
+    private void skip(JsonParser p) throws IOException {
         for (int open = 1; open > 0; ) {
             JsonToken t = next(p);
             if (t == null) {
@@ -411,12 +525,13 @@ public final class InboundMessageScanner {
     }
 
     private void scalar(JsonParser p, JsonToken token, int depth, ByteBuf audioOut) throws IOException {
+        boolean elided = elidedToken;
         if (!typeSeen && at(typePath, depth)) {
             typeSeen = true;
-            if (token == JsonToken.VALUE_STRING && equalsAudioType(p)) {
+            if (token == JsonToken.VALUE_STRING && (elided ? elidedEqualsAudioType() : equalsAudioType(p))) {
                 typeIsAudio = true;
             } else if (token != JsonToken.VALUE_NULL) {
-                result.type = p.getText();
+                result.type = elided ? elidedText() : p.getText();
             }
             if (!typeIsAudio && !typeless && audioState != 0) {
                 audioOut.writerIndex(audioStart);
@@ -426,7 +541,8 @@ public final class InboundMessageScanner {
         }
         if (audioState == 0 && at(audioPath, depth) && (!typeSeen || typeIsAudio || typeless)) {
             if (token == JsonToken.VALUE_STRING) {
-                int n = Base64Codec.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), audioOut);
+                int n = elided ? decodeElided(audioOut)
+                        : Base64Codec.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength(), audioOut);
                 audioState = n < 0 ? 2 : 1;
             } else {
                 audioState = 3;
@@ -438,9 +554,52 @@ public final class InboundMessageScanner {
         }
         for (int i = 0; i < valuePaths.length; i++) {
             if (result.values[i] == null && at(valuePaths[i], depth) && token != JsonToken.VALUE_NULL) {
-                result.values[i] = p.getText();
+                result.values[i] = elided ? elidedText() : p.getText();
             }
         }
+    }
+
+    /**
+     * Decodes the long string from the message bytes. Strict: raw CR or LF is invalid JSON, so a failure may be
+     * jackson's to report (or the base64's): it sends the message round again without the shortcut.
+     */
+    private int decodeElided(ByteBuf audioOut) {
+        int n = Base64Codec.decode(bytes, finder.open + 1, finder.close - finder.open - 1, audioOut, false);
+        if (n < 0) {
+            rescan = true;
+        } else {
+            elidedChecked = true;
+        }
+        return n;
+    }
+
+    /** The long string as text when it is printable ASCII (what jackson would return), else a rescan. */
+    private String elidedText() {
+        if (!plainAscii(finder.open + 1, finder.close)) {
+            rescan = true;
+            return "";
+        }
+        elidedChecked = true;
+        return new String(bytes, finder.open + 1, finder.close - finder.open - 1, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Rare (a type of {@value #ELIDE_MIN_CHARS}+ characters): allocates. */
+    private boolean elidedEqualsAudioType() {
+        return audioTypeValues.contains(elidedText());
+    }
+
+    /**
+     * Whether {@code bytes[from, to)} has no control bytes and no non-ASCII ones: then, as the finder saw no escape,
+     * the bytes are the string's text and jackson would have accepted them.
+     */
+    private boolean plainAscii(int from, int to) {
+        byte[] b = bytes;
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0x20) { // negative: not ASCII (perhaps valid UTF-8, but that is for jackson to say)
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean equalsAudioType(JsonParser p) throws IOException {
