@@ -105,6 +105,7 @@ public final class InboundMessageScanner {
         }
     }
 
+    private static final byte[] EMPTY = new byte[0];
     private final DotPath typePath;
     /** The type values of audio messages; empty: a message is audio when it has data at the audio path. */
     private final char[][] audioTypes;
@@ -117,7 +118,8 @@ public final class InboundMessageScanner {
     private final ScanResult result;
     private final String[] names = new String[MAX_DEPTH];
     private final int[] indices = new int[MAX_DEPTH];
-    private byte[] scratch = new byte[4096];
+    /** Copy of a message in a direct buffer, grown to the largest message (a connection with no text costs none). */
+    private byte[] scratch = EMPTY;
     /** The connection's non-blocking parser, or null until the next object or array message. */
     private JsonParser stream;
     private ByteArrayFeeder feeder;
@@ -210,7 +212,7 @@ public final class InboundMessageScanner {
             offset = json.arrayOffset() + index;
         } else {
             if (scratch.length < length) {
-                scratch = new byte[Math.max(length, scratch.length * 2)];
+                scratch = new byte[Math.max(Math.max(length, 256), scratch.length * 2)];
             }
             json.getBytes(index, scratch, 0, length);
             bytes = scratch;

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Speech detection for agent audio, not thread-safe (one per stream): the {@link WebRtcVad} port on 10 ms frames,
- * behind an energy gate, with sample-precise onset and offset. Allocation-free after construction; results do not
- * depend on how the stream is cut into {@code feed} calls (even mid-sample for the {@link ByteBuf} form).
+ * behind an energy gate, with sample-precise onset and offset. The VAD and its buffers (~8 KB) are made on the
+ * first samples, so a stream that never receives audio costs only this object; allocation-free after that. Results
+ * do not depend on how the stream is cut into {@code feed} calls (even mid-sample for the {@link ByteBuf} form).
  *
  * <pre>
  * 10 ms frame: loud   = RMS &gt; gate (-55 dBFS)       rejects WebRTC's false speech on very low-level noise
@@ -43,7 +44,9 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
 
     private final int sampleRateHz;
     private final int frameSamples;
-    private final WebRtcVad vad;
+    private final int mode;
+    /** Made on the first samples (with the frame buffers); null before. */
+    private WebRtcVad vad;
     private final double gatePower;
     private final int gateAmplitude;
     private final double floorMargin;
@@ -74,7 +77,7 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
     private WebRtcSpeechDetector(Builder b) {
         this.sampleRateHz = b.sampleRateHz;
         this.frameSamples = b.sampleRateHz / 100;
-        this.vad = new WebRtcVad(b.sampleRateHz, b.mode);
+        this.mode = b.mode; // sample rate and mode checked by the builder
         double gateRms = 32768 * Math.pow(10, b.gateDbfs / 20);
         this.gatePower = gateRms * gateRms;
         this.gateAmplitude = (int) Math.ceil(gateRms);
@@ -82,9 +85,14 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
         this.onsetFrames = b.onsetFrames;
         this.hangoverFrames = (b.hangoverMillis + 9) / 10;
         this.gapSamples = (int) Math.round(BACKDATE_GAP_SECONDS * b.sampleRateHz);
-        this.current = new short[frameSamples];
-        this.previous = new short[frameSamples];
         reset();
+    }
+
+    /** Makes the VAD and the frame buffers, once, when the first samples come. */
+    private void allocate() {
+        vad = new WebRtcVad(sampleRateHz, mode);
+        current = new short[frameSamples];
+        previous = new short[frameSamples];
     }
 
     /** A builder for {@code sampleRateHz} (8000, 16000, 24000, 32000 or 48000). */
@@ -94,7 +102,9 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
 
     @Override
     public void reset() {
-        vad.reset();
+        if (vad != null) {
+            vad.reset();
+        }
         framePos = 0;
         pendingLowByte = -1;
         fed = 0;
@@ -116,6 +126,9 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
      */
     @Override
     public long feed(ByteBuf pcm16leMono, int index, int bytes) {
+        if (vad == null) {
+            allocate();
+        }
         long onset = -1;
         int i = index;
         int end = index + bytes;
@@ -134,6 +147,9 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
 
     @Override
     public long feed(short[] samples, int offset, int length) {
+        if (vad == null) {
+            allocate();
+        }
         long onset = -1;
         for (int i = offset, end = offset + length; i < end; i++) {
             onset = sample(samples[i], onset);

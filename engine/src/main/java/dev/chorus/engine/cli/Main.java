@@ -15,7 +15,26 @@ public final class Main {
     public static final int EXIT_FAILED = 1;
 
     public static void main(String[] args) {
+        loadGeneratorDefaults();
         System.exit(execute(args));
+    }
+
+    /**
+     * Netty settings for a load generator, unless given with {@code -D}: no leak detection (at Netty's default level
+     * it records a stack trace for a sample of buffers, ~1 % of the event loops' allocation in a load run) and no
+     * per-access buffer checks (a volatile read and a bounds check on every buffer access of every frame). Tests
+     * run with both on (PARANOID leak detection). Must run before the first Netty buffer class loads.
+     */
+    public static void loadGeneratorDefaults() {
+        setIfAbsent("io.netty.leakDetection.level", "disabled");
+        setIfAbsent("io.netty.buffer.checkAccessible", "false");
+        setIfAbsent("io.netty.buffer.checkBounds", "false");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Runs a command line and returns its exit code (for tests and embedding). */

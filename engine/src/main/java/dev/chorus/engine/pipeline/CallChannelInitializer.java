@@ -57,7 +57,8 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
             session.profileValues(counters);
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast(PipelineNames.TLS, agent.sslContext().newHandler(ch.alloc(), endpoint.getHost(), port));
+        p.addLast(PipelineNames.TLS, new CallTlsHandler(agent.sslContext().newEngine(ch.alloc(), endpoint.getHost(),
+                port)));
         p.addLast(PipelineNames.HTTP, new HttpClientCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024));
         p.addLast(PipelineNames.WEBSOCKET, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()

@@ -100,7 +100,7 @@ public final class Arrivals {
      */
     public int due(long nowNanos) {
         long elapsed = nowNanos - startNanos;
-        if (durationNanos > 0 && elapsed >= durationNanos) {
+        if (durationNanos > 0 && elapsed >= durationNanos || iterations > 0 && started.get() >= iterations) {
             exhausted = true;
         }
         if (exhausted) {

@@ -1,6 +1,7 @@
 package dev.chorus.engine.transport;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -25,6 +26,9 @@ import java.util.Collection;
  * with hostname verification on. Thread-safe; a context is built once per run and shared by all its calls.
  */
 public final class TlsContexts {
+    /** BoringSSL's per-connection buffer for non-application data (Netty's default: 2048). */
+    static final int BIO_BUFFER_BYTES = 1024;
+
     private TlsContexts() {
     }
 
@@ -49,7 +53,13 @@ public final class TlsContexts {
             if (extraCaPem != null) {
                 builder.trustManager(trustManagerFactory(extraCaPem));
             }
-            return builder.build();
+            SslContext context = builder.build();
+            if (context instanceof ReferenceCountedOpenSslContext) {
+                // BoringSSL keeps a buffer of this size per connection for handshake bytes and alerts; Netty's
+                // default (2 KB) is twice what a client hello needs. Per session ~6.3 -> 5.3 KB native.
+                ((ReferenceCountedOpenSslContext) context).setBioNonApplicationBufferSize(BIO_BUFFER_BYTES);
+            }
+            return context;
         } catch (SSLException e) {
             throw new IOException("cannot build the TLS context: " + e.getMessage(), e);
         }

@@ -125,4 +125,58 @@ class PacerTest {
         assertThat(ticks[0]).isEqualTo(10);
         assertFalse(ch.finish());
     }
+
+    /**
+     * A wheel of many periodic timers (calls sending a frame every 20 ms) ticks at every slot end with one fixed-rate
+     * task; each deadline still fires once per period, within a slot and never early; when most calls end, it goes
+     * back to arming one wake-up at a time and the rest keep their pace.
+     */
+    @Test
+    void ticksWhileDenseAndArmsAgainWhenSparse() {
+        Pacer pacer = new Pacer(ch.eventLoop(), now::get);
+        long t0 = now.get();
+        int n = Pacer.DENSE_TIMERS + 36;
+        long period = 20_000 * US;
+        int[] ticks = new int[n];
+        long[] worst = {0};
+        Pacer.Timed[] timers = new Pacer.Timed[n];
+        long[] deadlines = new long[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            deadlines[i] = t0 + 1000 * US + i * 197 * US;
+            timers[i] = new Pacer.Timed() {
+                @Override
+                protected void onDeadline(long nowNanos) {
+                    long late = nowNanos - deadlines[k];
+                    assertThat(late).isBetween(0L, Pacer.RESOLUTION_NANOS);
+                    worst[0] = Math.max(worst[0], late);
+                    ticks[k]++;
+                    deadlines[k] += period;
+                    pacer.schedule(this, deadlines[k]);
+                }
+            };
+            pacer.schedule(timers[i], deadlines[i]);
+        }
+        assertThat(pacer.ticking()).isTrue();
+        for (int i = 0; i < 10 * 200; i++) {
+            advance(100 * US);
+        }
+        for (int t : ticks) {
+            assertThat(t).isBetween(9, 10);
+        }
+        for (int i = 0; i < n - 10; i++) {
+            pacer.cancel(timers[i]);
+        }
+        advance(200 * US);
+        assertThat(pacer.ticking()).isFalse();
+        int[] before = ticks.clone();
+        for (int i = 0; i < 200; i++) {
+            advance(100 * US);
+        }
+        for (int i = n - 10; i < n; i++) {
+            assertThat(ticks[i]).as("timer %d kept its pace", i).isEqualTo(before[i] + 1);
+        }
+        assertThat(pacer.size()).isEqualTo(10);
+        ch.finishAndReleaseAll();
+    }
 }
