@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class StreamCounterHandlerTest {
     private static String text(EmbeddedChannel ch) {
-        TextWebSocketFrame f = ch.readOutbound();
+        TextWebSocketFrame f = WireFrames.next(ch);
         try {
             return f.text();
         } finally {
