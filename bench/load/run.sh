@@ -3,6 +3,7 @@
 #
 #   bench/load/run.sh                                  # N = 50 200 500 1000 1500 2000, 30 s each, both tools
 #   NS="50 500" SECONDS_PER_RUN=20 TOOLS=chorus bench/load/run.sh
+#   NS="1000 2000" TOOLS="chorus chorus-io_uring" bench/load/run.sh   # epoll against io_uring (chorus-<transport>)
 #
 # For every tool and N: LoadTarget on core TARGET_CORE (1), the generator on core GEN_CORE (0), N streams of one
 # 20 ms JSON audio frame (640 bytes PCM16 16 kHz, base64) every 20 ms for SECONDS_PER_RUN. CPU and RSS of the
@@ -23,6 +24,7 @@ GEN_CORE="${GEN_CORE:-0}"
 TARGET_CORE="${TARGET_CORE:-1}"
 PORT="${PORT:-18443}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--XX:+UseParallelGC -Xmx2g}"
+TRANSPORT="${TRANSPORT:-auto}"          # chorus run --transport: auto (epoll), epoll, io_uring, nio
 TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}"
 BASELINE_SECONDS="${BASELINE_SECONDS:-12}"
 jar="$root/bench/target/benchmarks.jar"
@@ -84,7 +86,9 @@ run_one() {
   fi
 
   local gpid
-  if [ "$tool" = chorus ]; then
+  local transport="$TRANSPORT"
+  [[ "$tool" == chorus-* ]] && transport="${tool#chorus-}"   # TOOLS="chorus chorus-io_uring": both transports
+  if [[ "$tool" == chorus* ]]; then
     cat > "$dir/agent.json" <<JSON
 {"endpoint": "wss://127.0.0.1:$PORT/", "initialization_json": {"type": "init", "call": "{{call_id}}"},
  "trust_ca_file": "$dir/ca.pem"}
@@ -96,7 +100,7 @@ JSON
 JSON
     CHORUS_JAVA_OPTS="$GEN_JAVA_OPTS -Xlog:gc:file=$dir/generator-gc.log" taskset -c "$GEN_CORE" \
         "$root/chorus" run --agent "$dir/agent.json" --tests "$dir/tests.json" --concurrency "$n" --iterations "$n" \
-        --ramp "${ramp_ms}ms" --out "$dir/chorus" --quiet > "$dir/generator.log" 2>&1 &
+        --ramp "${ramp_ms}ms" --transport "$transport" --out "$dir/chorus" --quiet > "$dir/generator.log" 2>&1 &
     gpid=$!
   else
     taskset -c "$GEN_CORE" java $GEN_JAVA_OPTS -Xlog:gc:file="$dir/generator-gc.log" \
@@ -117,8 +121,12 @@ JSON
     b_t="$(now_ms)"; b_f="$(status_frames "$dir")"; b_cpu="$(cpu_ticks "$gpid" || echo "0 0")"
     b_tcpu="$(cpu_ticks "$tpid")"
     rss="$(rss_kb "$gpid" || echo 0)"; hwm="$(hwm_kb "$gpid" || echo 0)"
+    # Live heap after a full GC (jcmd's class histogram forces one), once the CPU window has closed: what the
+    # streams hold, free of how far the heap had grown with garbage (RSS is mostly that).
+    heap_live="$(jcmd "$gpid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print int($3 / 1024)}')"
   else
     window_ok=0; a_t=0; a_f=0; a_cpu="0 0"; a_tcpu="0 0"; b_t=0; b_f=0; b_cpu="0 0"; b_tcpu="0 0"; rss=0; hwm=0
+    heap_live=0
     echo "run.sh: $tool N=$n: no frame arrived, see $dir/generator.log" >&2
   fi
   local gen_exit=0
@@ -127,7 +135,7 @@ JSON
   wait "$tpid" || true
 
   local gen_errors=0
-  if [ "$tool" = chorus ]; then
+  if [[ "$tool" == chorus* ]]; then
     gen_errors="$(sed -n 's/^ *"failed" : \([0-9]*\).*/\1/p' "$dir/chorus/report.json" 2>/dev/null | head -1)"
   else
     # Gatling's last console block: "> Global  |  total |  OK |  KO"
@@ -150,6 +158,8 @@ target_stime_ticks=$(( $(echo "$b_tcpu" | cut -d' ' -f2) - $(echo "$a_tcpu" | cu
 clk_tck=$clk_tck
 gen_rss_kb=$rss
 gen_hwm_kb=$hwm
+gen_heap_live_kb=${heap_live:-0}
+transport=$transport
 gen_exit=$gen_exit
 gen_errors=${gen_errors:-unknown}
 PROPS
@@ -161,7 +171,7 @@ PROPS
   echo "started=$(date -Is)"
   echo "host=$(uname -n) cores=$(nproc) kernel=$(uname -r)"
   echo "java=$(java -version 2>&1 | head -1)"
-  echo "ns=$NS seconds=$SECONDS_PER_RUN coalesce_us=$COALESCE_US ramp_ms=$RAMP_MS warmup_ms=$WARMUP_MS"
+  echo "ns=$NS seconds=$SECONDS_PER_RUN coalesce_us=$COALESCE_US ramp_ms=$RAMP_MS warmup_ms=$WARMUP_MS transport=$TRANSPORT"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "other_processes_top:"; ps -eo pcpu,comm --sort=-pcpu | head -8
 } > "$out/environment.txt"

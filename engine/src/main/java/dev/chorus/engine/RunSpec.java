@@ -5,6 +5,7 @@ import dev.chorus.engine.config.TestSet;
 
 import dev.chorus.engine.metrics.Threshold;
 import dev.chorus.engine.schedule.LoadProfile;
+import dev.chorus.engine.transport.Transport;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class RunSpec {
     private final Path outDir;
     private final String runId;
     private final int ioThreads;
+    private final Transport transport;
     private final LoadProfile profile;
     private final List<Threshold> thresholds;
     private final boolean abortOnFail;
@@ -86,6 +88,7 @@ public final class RunSpec {
         this.outDir = b.outDir;
         this.runId = b.runId != null ? b.runId : RunIds.newRunId();
         this.ioThreads = b.ioThreads;
+        this.transport = Transport.named(b.transport);
     }
 
     public static Builder builder() {
@@ -153,6 +156,14 @@ public final class RunSpec {
     }
 
     /**
+     * The event loops' transport ({@code --transport}): default {@code auto}, epoll when it loads (else NIO);
+     * {@code io_uring} on request.
+     */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
      * Write {@code recordings/<call id>.wav} per call under {@link #outDir()}: stereo PCM16 at the agent's receive
      * rate, caller left, agent right, from the call's stream start; default false. Each call's audio is buffered in
      * memory (up to 10 minutes) until it ends.
@@ -180,6 +191,7 @@ public final class RunSpec {
         private Path outDir;
         private String runId;
         private int ioThreads;
+        private String transport = System.getProperty("chorus.transport", "auto");
         private List<LoadProfile.Stage> stages;
         private double ratePerSecond;
         private int maxConcurrency;
@@ -269,6 +281,12 @@ public final class RunSpec {
 
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
+            return this;
+        }
+
+        /** {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}; checked at {@link #build()}. */
+        public Builder transport(String transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 

@@ -43,12 +43,13 @@ public final class LoadReport {
 
     record Row(String tool, int n, double framesPerSecond, double expectedPerSecond, double deliveredPercent,
                double genCpuPercent, double userMicrosPerFrame, double kernelMicrosPerFrame, double rssMb,
-               double kbPerStream, double gapP99, double gapP999, double driftP99, double driftMax, long errors,
+               double kbPerStream, double heapKbPerStream, double gapP99, double gapP999, double driftP99, double driftMax, long errors,
                String errorDetail, double targetCpuPercent, int gcPauses, double gcMaxPauseMs, boolean within) {
     }
 
     static String render(Path dir) throws IOException {
         Map<String, Long> baselineRssKb = new LinkedHashMap<>();
+        Map<String, Long> baselineHeapKb = new LinkedHashMap<>();
         List<Path> runs = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             children.filter(p -> Files.exists(p.resolve("run.properties"))).sorted().forEach(runs::add);
@@ -57,27 +58,30 @@ public final class LoadReport {
             if (p.getFileName().toString().endsWith("-baseline")) {
                 Properties run = load(p.resolve("run.properties"));
                 baselineRssKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_rss_kb", "0")));
+                baselineHeapKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_heap_live_kb", "0")));
             }
         }
         List<Row> rows = new ArrayList<>();
         for (Path p : runs) {
             if (!p.getFileName().toString().endsWith("-baseline")) {
                 rows.add(row(load(p.resolve("run.properties")), loadIfExists(p.resolve("target.properties")),
-                        baselineRssKb, p.resolve("generator-gc.log")));
+                        baselineRssKb, baselineHeapKb, p.resolve("generator-gc.log")));
             }
         }
         rows.sort(Comparator.comparing(Row::tool).thenComparingInt(Row::n));
 
         StringBuilder sb = new StringBuilder();
         sb.append("| tool | N | frames/s delivered | expected | delivered % | gen CPU % | µs/frame user "
-                + "| µs/frame kernel | RSS MB | KB/stream | gap p99 ms | gap p99.9 ms | drift p99 ms | drift max ms "
+                + "| µs/frame kernel | RSS MB | KB/stream | heap KB/stream | gap p99 ms | gap p99.9 ms | drift p99 ms | drift max ms "
                 + "| errors | target CPU % | GC pauses | GC max ms | within |\n");
-        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f | %.1f | %.0f | %.1f "
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f | %.1f | %.0f | %.1f | %s "
                             + "| %.2f | %.2f | %.2f | %.2f | %s | %.0f | %d | %.1f | %s |%n", r.tool(), r.n(),
                     r.framesPerSecond(), r.expectedPerSecond(), r.deliveredPercent(), r.genCpuPercent(),
-                    r.userMicrosPerFrame(), r.kernelMicrosPerFrame(), r.rssMb(), r.kbPerStream(), r.gapP99(),
+                    r.userMicrosPerFrame(), r.kernelMicrosPerFrame(), r.rssMb(), r.kbPerStream(),
+                    Double.isNaN(r.heapKbPerStream()) ? "-" : String.format(Locale.ROOT, "%.1f", r.heapKbPerStream()),
+                    r.gapP99(),
                     r.gapP999(), r.driftP99(), r.driftMax(), r.errors() == 0 ? "0" : r.errors() + " (" + r.errorDetail() + ")",
                     r.targetCpuPercent(), r.gcPauses(), r.gcMaxPauseMs(), r.within() ? "yes" : "no"));
         }
@@ -102,8 +106,8 @@ public final class LoadReport {
         return sb.toString();
     }
 
-    private static Row row(Properties run, Properties target, Map<String, Long> baselineRssKb, Path gcLog)
-            throws IOException {
+    private static Row row(Properties run, Properties target, Map<String, Long> baselineRssKb,
+                           Map<String, Long> baselineHeapKb, Path gcLog) throws IOException {
         String tool = run.getProperty("tool");
         int n = Integer.parseInt(run.getProperty("n"));
         double windowSeconds = Double.parseDouble(run.getProperty("window_ms", "0")) / 1000.0;
@@ -115,6 +119,9 @@ public final class LoadReport {
                 + Long.parseLong(run.getProperty("target_stime_ticks", "0"))) * tick;
         long rssKb = Long.parseLong(run.getProperty("gen_rss_kb", "0"));
         long baseKb = baselineRssKb.getOrDefault(tool, 0L);
+        long heapKb = Long.parseLong(run.getProperty("gen_heap_live_kb", "0"));
+        long baseHeapKb = baselineHeapKb.getOrDefault(tool, 0L);
+        double heapKbPerStream = heapKb > 0 && baseHeapKb > 0 ? (heapKb - baseHeapKb) / (double) n : Double.NaN;
         double delivered = 100.0 * number(target, "delivered_ratio");
 
         long errors = 0;
@@ -145,7 +152,7 @@ public final class LoadReport {
         return new Row(tool, n, windowOk ? frames / windowSeconds : 0, (double) n * FRAMES_PER_SECOND_PER_STREAM,
                 delivered, windowOk ? 100.0 * (userMicros + kernelMicros) / 1e6 / windowSeconds : 0,
                 frames > 0 ? userMicros / frames : 0, frames > 0 ? kernelMicros / frames : 0, rssKb / 1024.0,
-                (rssKb - baseKb) / (double) n, gapP99, gapP999, driftP99, number(target, "drift_max_ms"), errors,
+                (rssKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99, number(target, "drift_max_ms"), errors,
                 detail.toString(), windowOk ? 100.0 * targetMicros / 1e6 / windowSeconds : 0, (int) gc[0], gc[1],
                 within);
     }
@@ -157,6 +164,9 @@ public final class LoadReport {
             return countAndMax;
         }
         for (String line : Files.readAllLines(gcLog)) {
+            if (line.contains("Heap Inspection")) {
+                continue; // run.sh's own full GC for the live heap, after the window
+            }
             Matcher m = GC_PAUSE.matcher(line);
             if (m.find()) {
                 countAndMax[0]++;

@@ -101,6 +101,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "files: shards of one load on several machines start together (default: at once).")
     Long startAtEpochSeconds;
 
+    @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
+            description = "Event loop transport: auto (epoll, NIO without it), epoll, io_uring or nio "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String transport;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintStream err = System.err;
@@ -115,7 +120,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         RunSpec.Builder spec = RunSpec.builder().agent(agent).tests(tests).concurrency(concurrency)
                 .rampMillis(rampMillis).iterations(iterations).durationMillis(durationMillis)
-                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record).transcribe(transcribe);
+                .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record).transcribe(transcribe)
+                .transport(transport);
         try {
             if (stages != null) {
                 spec.stages(LoadProfile.parseStages(stages));

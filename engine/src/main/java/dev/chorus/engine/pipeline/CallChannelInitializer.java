@@ -57,8 +57,11 @@ public final class CallChannelInitializer extends ChannelInitializer<SocketChann
             session.profileValues(counters);
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast(PipelineNames.TLS, new CallTlsHandler(agent.sslContext().newEngine(ch.alloc(), endpoint.getHost(),
-                port)));
+        CallTlsHandler tls = new CallTlsHandler(agent.sslContext().newEngine(ch.alloc(), endpoint.getHost(), port));
+        // handshake_timeout_seconds governs the whole way to ready (ReadyGate); SslHandler's own 10 s limit would
+        // fail slow TLS handshakes (thousands starting on one core) before it.
+        tls.setHandshakeTimeoutMillis(Math.max(1, timeoutMillis));
+        p.addLast(PipelineNames.TLS, tls);
         p.addLast(PipelineNames.HTTP, new HttpClientCodec());
         p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024));
         p.addLast(PipelineNames.WEBSOCKET, new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()

@@ -5,13 +5,17 @@ package dev.chorus.engine.pipeline;
  *
  * <pre>
  *   network
- *     |  tls              SslHandler (BoringSSL when available), SNI = endpoint host
- *     |  http             HttpClientCodec: the upgrade request and response only
- *     |  http-aggregator  HttpObjectAggregator
+ *     |  tls              CallTlsHandler: Netty's SslHandler (BoringSSL when available, SNI = endpoint host) that,
+ *     |                   once the handshake is done, wraps each outbound frame into one TLS record at once
+ *     |  http             HttpClientCodec: the upgrade request and response only (Netty removes it after the upgrade)
+ *     |  http-aggregator  HttpObjectAggregator (removed after the upgrade)
+ *     |  (ws-decoder, ws-encoder: Netty's WebSocket13 codec, added by the handshaker; data frames from
+ *     |   audio-encoder are already bytes and pass ws-encoder untouched)
  *     |  websocket        WebSocketClientProtocolHandler: handshake with auth, custom and X-Chorus-Call-Id headers
  *     |  ws-aggregator    WebSocketFrameAggregator: joins fragmented messages (complete frames pass untouched)
  *     |  agent-decoder    AgentMessageDecoder: text/binary frame -> AgentAudio | AgentMessage | AgentProblem
- *     |  audio-encoder    CallerAudioEncoder: CallerAudio -> template frame (pre-split, base64 in place) | binary
+ *     |  audio-encoder    CallerAudioEncoder: CallerAudio -> complete masked WebSocket frame in one pooled buffer
+ *     |                   (template pre-split, base64 copied or encoded in place, masked in place)
  *     |  ready-gate       ReadyGate: holds caller audio until the ready message; handshake timeout
  *     |  hello-gate       HelloGate: holds everything until the agent's hello (deepgram_agent Welcome)      *
  *     |  opening          OpeningHandler: opening messages before the init, closing before the close frame *
@@ -26,6 +30,9 @@ package dev.chorus.engine.pipeline;
  *   * only when the agent file's profile (or keys) need it; all of them see the call's messages before the
  *     call does, and the call's writes before the encoder does
  * </pre>
+ *
+ * Per outbound audio frame the path allocates one {@code SSLEngineResult} (40 B, the SSLEngine API's floor) and
+ * nothing else: {@code bench/.../pipeline/OutboundFrameBenchmark}, {@code bench/.../load/LoopAllocation}.
  *
  * In {@code http_first} mode a short pipeline comes first, on its own connection, to provision the session:
  *

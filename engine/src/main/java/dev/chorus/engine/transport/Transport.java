@@ -12,21 +12,69 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.util.Locale;
+
 /**
- * The native transport in use: epoll when it loads (timerfd gives sub-millisecond wake-ups for 20 ms pacing),
- * NIO otherwise. Immutable and thread-safe.
+ * The event loop transport: epoll by default when it loads (timerfd gives sub-millisecond wake-ups for 20 ms
+ * pacing), io_uring on request, NIO otherwise. Immutable and thread-safe.
  */
 public enum Transport {
-    EPOLL, NIO;
+    EPOLL("epoll"), IO_URING("io_uring"), NIO("nio");
 
-    /** epoll when available, unless {@code -Dchorus.transport=nio}. */
+    private final String wireName;
+
+    Transport(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name in {@code --transport}, reports and the summary line. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** epoll when available, unless {@code -Dchorus.transport} names another ({@code io_uring}, {@code nio}). */
     public static Transport best() {
-        if (!"nio".equalsIgnoreCase(System.getProperty("chorus.transport")) && Epoll.isAvailable()) {
-            return EPOLL;
+        return named(System.getProperty("chorus.transport", "auto"));
+    }
+
+    /**
+     * The transport {@code name} asks for: {@code auto} (epoll when it loads, else NIO), {@code epoll},
+     * {@code io_uring} or {@code nio}.
+     *
+     * @throws IllegalArgumentException for an unknown name, or a native transport that does not load here, naming
+     *                                  the reason and the fix
+     */
+    public static Transport named(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "auto":
+                return Epoll.isAvailable() ? EPOLL : NIO;
+            case "epoll":
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalArgumentException("--transport epoll: epoll does not load here ("
+                            + Epoll.unavailabilityCause() + "); fix: use --transport auto or nio");
+                }
+                return EPOLL;
+            case "io_uring":
+            case "io-uring":
+            case "iouring":
+                if (!IoUring.isAvailable()) {
+                    throw new IllegalArgumentException("--transport io_uring: io_uring does not load here ("
+                            + IoUring.unavailabilityCause() + "); fix: use --transport auto (epoll) or nio, or a "
+                            + "kernel with io_uring enabled (5.14+, kernel.io_uring_disabled=0)");
+                }
+                return IO_URING;
+            case "nio":
+                return NIO;
+            default:
+                throw new IllegalArgumentException("--transport '" + name + "' is not a transport; use auto, epoll, "
+                        + "io_uring or nio");
         }
-        return NIO;
     }
 
     /** Why epoll is not used, or null when it is available. */
@@ -36,7 +84,14 @@ public enum Transport {
     }
 
     public IoHandlerFactory ioHandlerFactory() {
-        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        switch (this) {
+            case EPOLL:
+                return EpollIoHandler.newFactory();
+            case IO_URING:
+                return IoUringIoHandler.newFactory();
+            default:
+                return NioIoHandler.newFactory();
+        }
     }
 
     /** A group of {@code threads} event loops (0 = one per core) whose threads are named {@code prefix-N}. */
@@ -46,10 +101,24 @@ public enum Transport {
     }
 
     public Class<? extends SocketChannel> socketChannelClass() {
-        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+        switch (this) {
+            case EPOLL:
+                return EpollSocketChannel.class;
+            case IO_URING:
+                return IoUringSocketChannel.class;
+            default:
+                return NioSocketChannel.class;
+        }
     }
 
     public Class<? extends ServerSocketChannel> serverChannelClass() {
-        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        switch (this) {
+            case EPOLL:
+                return EpollServerSocketChannel.class;
+            case IO_URING:
+                return IoUringServerSocketChannel.class;
+            default:
+                return NioServerSocketChannel.class;
+        }
     }
 }
