@@ -115,9 +115,9 @@ class TurnTakingTest {
             assertThat((sorted.get(2) + sorted.get(3)) / 2).as("median turn error of %s", errors)
                     .isCloseTo(0.0, within(5.0));
             assertThat(errors).allSatisfy(e -> assertThat(e).isBetween(-5.0, 50.0));
-            // Within 1 ms on an idle machine; a stall of either side's event loop at one of the frames adds to one call.
+            // Within 1 ms on an idle machine (5 ms allowed on a busy one); a stall of either side's event loop at one of the frames adds to one call.
             assertThat(gapErrors.stream().sorted().toList().get(1)).as("median of %s", gapErrors)
-                    .isCloseTo(0.0, within(2.0));
+                    .isCloseTo(0.0, within(5.0));
             assertThat(gapErrors).allSatisfy(e -> assertThat(e).isBetween(-30.0, 30.0));
         }
     }
