@@ -3,7 +3,7 @@
 #
 #   bench/load/run.sh                                  # N = 50 200 500 1000 1500 2000, 30 s each, both tools
 #   NS="50 500" SECONDS_PER_RUN=20 TOOLS=chorus bench/load/run.sh
-#   NS="1000 2000" TOOLS="chorus chorus-io_uring" bench/load/run.sh   # epoll against io_uring (chorus-<transport>)
+#   NS="1000 2000" TOOLS="chorus chorus-nio" bench/load/run.sh   # epoll against NIO (chorus-<transport>)
 #
 # For every tool and N: LoadTarget on core TARGET_CORE (1), the generator on core GEN_CORE (0), N streams of one
 # 20 ms JSON audio frame (640 bytes PCM16 16 kHz, base64) every 20 ms for SECONDS_PER_RUN. CPU and RSS of the
@@ -24,7 +24,7 @@ GEN_CORE="${GEN_CORE:-0}"
 TARGET_CORE="${TARGET_CORE:-1}"
 PORT="${PORT:-18443}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--XX:+UseParallelGC -Xmx2g}"
-TRANSPORT="${TRANSPORT:-auto}"          # chorus run --transport: auto (epoll), epoll, io_uring, nio
+TRANSPORT="${TRANSPORT:-auto}"          # chorus run --transport: auto (epoll), epoll, nio
 TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}"
 BASELINE_SECONDS="${BASELINE_SECONDS:-12}"
 jar="$root/bench/target/benchmarks.jar"
@@ -87,7 +87,7 @@ run_one() {
 
   local gpid
   local transport="$TRANSPORT"
-  [[ "$tool" == chorus-* ]] && transport="${tool#chorus-}"   # TOOLS="chorus chorus-io_uring": both transports
+  [[ "$tool" == chorus-* ]] && transport="${tool#chorus-}"   # TOOLS="chorus chorus-nio": both transports
   if [[ "$tool" == chorus* ]]; then
     cat > "$dir/agent.json" <<JSON
 {"endpoint": "wss://127.0.0.1:$PORT/", "initialization_json": {"type": "init", "call": "{{call_id}}"},

@@ -157,7 +157,7 @@ public final class RunSpec {
 
     /**
      * The event loops' transport ({@code --transport}): default {@code auto}, epoll when it loads (else NIO);
-     * {@code io_uring} on request.
+     * {@code nio} on request.
      */
     public Transport transport() {
         return transport;
@@ -284,7 +284,7 @@ public final class RunSpec {
             return this;
         }
 
-        /** {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}; checked at {@link #build()}. */
+        /** {@code auto}, {@code epoll} or {@code nio}; checked at {@link #build()}. */
         public Builder transport(String transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;

@@ -43,8 +43,8 @@ public final class LoadReport {
 
     record Row(String tool, int n, double framesPerSecond, double expectedPerSecond, double deliveredPercent,
                double genCpuPercent, double userMicrosPerFrame, double kernelMicrosPerFrame, double rssMb,
-               double kbPerStream, double heapKbPerStream, double gapP99, double gapP999, double driftP99, double driftMax, long errors,
-               String errorDetail, double targetCpuPercent, int gcPauses, double gcMaxPauseMs, boolean within) {
+               double kbPerStream, double heapKbPerStream, double gapP99, double gapP999, double driftP99,
+               double driftMax, long errors, String errorDetail, double targetCpuPercent, int gcPauses, double gcMaxPauseMs, boolean within) {
     }
 
     static String render(Path dir) throws IOException {
@@ -72,12 +72,13 @@ public final class LoadReport {
 
         StringBuilder sb = new StringBuilder();
         sb.append("| tool | N | frames/s delivered | expected | delivered % | gen CPU % | µs/frame user "
-                + "| µs/frame kernel | RSS MB | KB/stream | heap KB/stream | gap p99 ms | gap p99.9 ms | drift p99 ms | drift max ms "
+                + "| µs/frame kernel | RSS MB | KB/stream | heap KB/stream | gap p99 ms | gap p99.9 ms | drift p99 ms "
+                + "| drift max ms "
                 + "| errors | target CPU % | GC pauses | GC max ms | within |\n");
         sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f | %.1f | %.0f | %.1f | %s "
-                            + "| %.2f | %.2f | %.2f | %.2f | %s | %.0f | %d | %.1f | %s |%n", r.tool(), r.n(),
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f | %.1f | %.0f | %.1f "
+                            + "| %s | %.2f | %.2f | %.2f | %.2f | %s | %.0f | %d | %.1f | %s |%n", r.tool(), r.n(),
                     r.framesPerSecond(), r.expectedPerSecond(), r.deliveredPercent(), r.genCpuPercent(),
                     r.userMicrosPerFrame(), r.kernelMicrosPerFrame(), r.rssMb(), r.kbPerStream(),
                     Double.isNaN(r.heapKbPerStream()) ? "-" : String.format(Locale.ROOT, "%.1f", r.heapKbPerStream()),
@@ -152,7 +153,8 @@ public final class LoadReport {
         return new Row(tool, n, windowOk ? frames / windowSeconds : 0, (double) n * FRAMES_PER_SECOND_PER_STREAM,
                 delivered, windowOk ? 100.0 * (userMicros + kernelMicros) / 1e6 / windowSeconds : 0,
                 frames > 0 ? userMicros / frames : 0, frames > 0 ? kernelMicros / frames : 0, rssKb / 1024.0,
-                (rssKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99, number(target, "drift_max_ms"), errors,
+                (rssKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99,
+                number(target, "drift_max_ms"), errors,
                 detail.toString(), windowOk ? 100.0 * targetMicros / 1e6 / windowSeconds : 0, (int) gc[0], gc[1],
                 within);
     }

@@ -102,7 +102,7 @@ public final class RunCommand implements Callable<Integer> {
     Long startAtEpochSeconds;
 
     @Option(names = "--transport", paramLabel = "NAME", defaultValue = "auto",
-            description = "Event loop transport: auto (epoll, NIO without it), epoll, io_uring or nio "
+            description = "Event loop transport: auto (epoll, NIO without it), epoll or nio "
                     + "(default: ${DEFAULT-VALUE}).")
     String transport;
 

@@ -12,20 +12,20 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.Locale;
 
 /**
  * The event loop transport: epoll by default when it loads (timerfd gives sub-millisecond wake-ups for 20 ms
- * pacing), io_uring on request, NIO otherwise. Immutable and thread-safe.
+ * pacing), NIO otherwise or on request. Immutable and thread-safe.
+ *
+ * <p>io_uring (Netty 4.2.18's {@code netty-transport-native-io_uring}) was tried as a third choice and measured
+ * against epoll with {@code bench/load/run.sh}: it cost more CPU per frame and fell behind earlier
+ * ({@code bench/load/README.md}, "io_uring"), so it is not shipped.
  */
 public enum Transport {
-    EPOLL("epoll"), IO_URING("io_uring"), NIO("nio");
+    EPOLL("epoll"), NIO("nio");
 
     private final String wireName;
 
@@ -38,14 +38,14 @@ public enum Transport {
         return wireName;
     }
 
-    /** epoll when available, unless {@code -Dchorus.transport} names another ({@code io_uring}, {@code nio}). */
+    /** epoll when available, unless {@code -Dchorus.transport=nio}. */
     public static Transport best() {
         return named(System.getProperty("chorus.transport", "auto"));
     }
 
     /**
-     * The transport {@code name} asks for: {@code auto} (epoll when it loads, else NIO), {@code epoll},
-     * {@code io_uring} or {@code nio}.
+     * The transport {@code name} asks for: {@code auto} (epoll when it loads, else NIO), {@code epoll} or
+     * {@code nio}.
      *
      * @throws IllegalArgumentException for an unknown name, or a native transport that does not load here, naming
      *                                  the reason and the fix
@@ -60,20 +60,11 @@ public enum Transport {
                             + Epoll.unavailabilityCause() + "); fix: use --transport auto or nio");
                 }
                 return EPOLL;
-            case "io_uring":
-            case "io-uring":
-            case "iouring":
-                if (!IoUring.isAvailable()) {
-                    throw new IllegalArgumentException("--transport io_uring: io_uring does not load here ("
-                            + IoUring.unavailabilityCause() + "); fix: use --transport auto (epoll) or nio, or a "
-                            + "kernel with io_uring enabled (5.14+, kernel.io_uring_disabled=0)");
-                }
-                return IO_URING;
             case "nio":
                 return NIO;
             default:
-                throw new IllegalArgumentException("--transport '" + name + "' is not a transport; use auto, epoll, "
-                        + "io_uring or nio");
+                throw new IllegalArgumentException("--transport '" + name + "' is not a transport; use auto, epoll or "
+                        + "nio");
         }
     }
 
@@ -84,14 +75,7 @@ public enum Transport {
     }
 
     public IoHandlerFactory ioHandlerFactory() {
-        switch (this) {
-            case EPOLL:
-                return EpollIoHandler.newFactory();
-            case IO_URING:
-                return IoUringIoHandler.newFactory();
-            default:
-                return NioIoHandler.newFactory();
-        }
+        return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
     /** A group of {@code threads} event loops (0 = one per core) whose threads are named {@code prefix-N}. */
@@ -101,24 +85,10 @@ public enum Transport {
     }
 
     public Class<? extends SocketChannel> socketChannelClass() {
-        switch (this) {
-            case EPOLL:
-                return EpollSocketChannel.class;
-            case IO_URING:
-                return IoUringSocketChannel.class;
-            default:
-                return NioSocketChannel.class;
-        }
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     public Class<? extends ServerSocketChannel> serverChannelClass() {
-        switch (this) {
-            case EPOLL:
-                return EpollServerSocketChannel.class;
-            case IO_URING:
-                return IoUringServerSocketChannel.class;
-            default:
-                return NioServerSocketChannel.class;
-        }
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 }

@@ -78,6 +78,15 @@ class CommandLineTest {
     }
 
     @Test
+    void unknownTransportNamesTheChoices() throws Exception {
+        Path agent = file("agent.json", "{\"endpoint\": \"wss://127.0.0.1:9/ws\"}");
+        int code = Main.execute("run", "--agent", agent.toString(), "--tests", tests().toString(),
+                "--transport", "kqueue", "--out", dir.resolve("out").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--transport 'kqueue'").contains("auto, epoll or nio");
+    }
+
+    @Test
     void unknownOptionExitsTwo() {
         assertThat(Main.execute("run", "--no-such-option")).isEqualTo(2);
     }
