@@ -278,6 +278,8 @@ public final class ShardMerger {
                     try {
                         Files.createLink(to, f);
                     } catch (IOException | UnsupportedOperationException crossDevice) {
+                        // Not a stub: a hard link fails across file systems (or where links are unsupported), and a
+                        // copy is the documented fallback.
                         Files.copy(f, to, StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
