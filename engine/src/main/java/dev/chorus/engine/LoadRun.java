@@ -110,6 +110,7 @@ final class LoadRun {
 
     LoadRun(RunSpec spec) throws IOException {
         this.spec = spec;
+        ClassPreload.run();
         this.agent = CompiledAgent.compile(spec.agent());
         Map<String, ByteBuf> clipCache = new HashMap<>();
         for (TestCase tc : spec.tests().testCases()) {
