@@ -366,6 +366,8 @@ abstract class AgentProtocol {
                         + "{\"conversation_id\":\"conv_" + sessionId + "\",\"agent_output_audio_format\":\"pcm_16000\","
                         + "\"user_input_audio_format\":\"pcm_16000\"}}");
                 long period = options.protocolPingMillis();
+                // A second initiation restarts the pings: one pinger per call.
+                cancelPinger();
                 pinger = ctx.executor().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
             } else if ("pong".equals(type)) {
                 event("pong", string(tree, "event_id"));
@@ -390,24 +392,40 @@ abstract class AgentProtocol {
 
         @Override
         void closed() {
+            cancelPinger();
+        }
+
+        private void cancelPinger() {
             if (pinger != null) {
                 pinger.cancel(false);
+                pinger = null;
             }
         }
     }
 
     /** Deepgram Voice Agent: Welcome first, SettingsApplied after Settings, speaking events, KeepAlive seen. */
     static final class DeepgramAgent extends AgentProtocol {
+        private Future<?> welcome;
+
         DeepgramAgent(ReferenceAgentOptions options, ChannelHandlerContext ctx, ObservedCall call, String sessionId) {
             super(options, ctx, call, sessionId);
         }
 
         @Override
         void opened() {
-            ctx.executor().schedule(() -> {
+            welcome = ctx.executor().schedule(() -> {
+                welcome = null;
                 send("{\"type\":\"Welcome\",\"request_id\":\"req-" + sessionId + "\"}");
                 event("welcome_sent", null);
             }, HELLO_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        void closed() {
+            if (welcome != null) {
+                welcome.cancel(false);
+                welcome = null;
+            }
         }
 
         @Override

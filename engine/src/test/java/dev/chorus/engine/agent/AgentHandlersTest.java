@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The reference agent's handlers on {@link EmbeddedChannel}: the upgrade guard and one call's protocol. */
@@ -163,5 +165,55 @@ class AgentHandlersTest {
 
     static String utf8(ByteBuf b) {
         return b.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void elevenLabsRunsOnePingerHoweverOftenTheCallerInitiatesAndStopsItOnClose() {
+        AgentObservations observations = new AgentObservations();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new AgentCallHandler(ReferenceAgentOptions.builder().profile("elevenlabs")
+                .protocolPingMillis(100).build(), observations));
+        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/agent",
+                new DefaultHttpHeaders(), null));
+        String init = "{\"type\":\"conversation_initiation_client_data\"}";
+        ch.writeInbound(new TextWebSocketFrame(init));
+        ch.writeInbound(new TextWebSocketFrame(init));
+        ch.advanceTimeBy(250, TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        ObservedCall call = observations.calls().get(0);
+        assertThat(call.protocolEvents("ping")).extracting(ObservedCall.ProtocolEvent::detail)
+                .containsExactly("1", "2");
+        ch.pipeline().fireChannelInactive();
+        assertThat(ch.runScheduledPendingTasks()).as("nothing left scheduled").isEqualTo(-1);
+        texts(ch);
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void deepgramWelcomeTimerIsCancelledWhenTheCallEndsFirst() {
+        AgentObservations observations = new AgentObservations();
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new AgentCallHandler(ReferenceAgentOptions.builder().profile("deepgram_agent").build(),
+                observations));
+        ch.pipeline().fireUserEventTriggered(new WebSocketServerProtocolHandler.HandshakeComplete("/agent",
+                new DefaultHttpHeaders(), null));
+        ch.pipeline().fireChannelInactive();
+        assertThat(ch.runScheduledPendingTasks()).as("nothing left scheduled").isEqualTo(-1);
+        ch.advanceTimeBy(AgentProtocol.HELLO_DELAY_MILLIS * 2, TimeUnit.MILLISECONDS);
+        ch.runPendingTasks();
+        assertThat(observations.calls().get(0).protocolEvents("welcome_sent")).isEmpty();
+        assertThat(texts(ch)).isEmpty();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void protocolPingPeriodMustBePositive() {
+        for (long bad : new long[] {0, -5}) {
+            assertThatThrownBy(() -> ReferenceAgentOptions.builder().protocolPingMillis(bad).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("protocolPingMillis")
+                    .hasMessageContaining("> 0").hasMessageContaining(Long.toString(bad));
+        }
     }
 }
