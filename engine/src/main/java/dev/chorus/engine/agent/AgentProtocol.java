@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   chirp           -                     -                             -                         speech.completed
  * </pre>
  *
- * Not thread-safe: runs on its call's event loop. Not a hot path of Chorus: control messages are parsed into trees.
+ * A reply cut short by a barge-in ends with the same message as one played out, after the barge-in message; one cut
+ * by the caller's close frame gets none. Not thread-safe: runs on its call's event loop. Not a hot path of Chorus: control messages are parsed into trees.
  */
 abstract class AgentProtocol {
     /** Deepgram's hello goes this late, so a caller that sends its Settings without waiting for it is seen doing so. */
