@@ -157,7 +157,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                         if (options.recordAudio()) {
                             call.lastAudioMessage(content.toString(StandardCharsets.UTF_8));
                         }
-                        protocol.audioMessage(content, arrival);
+                        protocol.audioMessage(content, r.audioBytes(), arrival);
                         audio(pcm, arrival, false);
                     } else {
                         String text = content.toString(StandardCharsets.UTF_8);
