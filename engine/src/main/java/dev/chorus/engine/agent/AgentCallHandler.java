@@ -53,7 +53,10 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
     private long lastSoundArrivalNanos;
     private boolean frozenOnce;
     private int replies;
+    /** The pacer of the reply in progress ({@link #sendDue}), or null. */
     private Future<?> replyTask;
+    /** A scheduled {@link #startReply}, or null: at most one reply waits to start. */
+    private Future<?> startTask;
     private long replyStartNanos;
     private int replyFrame = -1;
     /** When the audio sent last will have played at the caller's end (a caller who speaks before barges in). */
@@ -154,7 +157,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
                         if (options.recordAudio()) {
                             call.lastAudioMessage(content.toString(StandardCharsets.UTF_8));
                         }
-                        protocol.audioMessage(content, arrival);
+                        protocol.audioMessage(content, r.audioBytes(), arrival);
                         audio(pcm, arrival, false);
                     } else {
                         String text = content.toString(StandardCharsets.UTF_8);
@@ -174,7 +177,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof CloseWebSocketFrame) {
                 int status = ((CloseWebSocketFrame) msg).statusCode();
                 call.closeStatus(status);
-                stopReply();
+                stopReply(false);
                 ctx.writeAndFlush(new CloseWebSocketFrame(status == -1 ? 1000 : status, "bye"))
                         .addListener(ChannelFutureListener.CLOSE);
             }
@@ -185,7 +188,7 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        stopReply();
+        stopReply(false);
         if (protocol != null) {
             protocol.closed();
         }
@@ -250,10 +253,12 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         if (onset >= 0) {
             inUtterance = true;
             boolean interrupting = playingUntilNanos != 0 && System.nanoTime() - playingUntilNanos < 0;
+            playingUntilNanos = 0;
+            // The profile's barge-in message (clear, interruption …) goes before the end of the reply it cuts, as it
+            // does when the reply stops later (bargeInStopMillis > 0) and as the services send them.
+            protocol.callerSpeechStarted(interrupting);
             // Caller audio comes in real time, so sample k of this frame was spoken k samples after its arrival.
             callerSpeechStarted(arrivalNanos + (onset - firstSample) * 1_000_000_000L / options.receiveSampleRateHz());
-            playingUntilNanos = 0;
-            protocol.callerSpeechStarted(interrupting);
             if (behavior == AgentBehavior.BARGE_IN) {
                 scheduleReply(arrivalNanos + TimeUnit.MILLISECONDS.toNanos(options.bargeInAfterMillis()));
             }
@@ -313,38 +318,46 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
         if (options.interruptAfterMillis() >= 0) {
             answered = true;
-            long at = onsetNanos + TimeUnit.MILLISECONDS.toNanos(options.interruptAfterMillis());
-            replyDueNanos = at;
-            replyTask = ctx.executor().schedule(this::startReply, Math.max(0, at - System.nanoTime()),
-                    TimeUnit.NANOSECONDS);
+            scheduleStart(onsetNanos + TimeUnit.MILLISECONDS.toNanos(options.interruptAfterMillis()));
         }
     }
 
     private void scheduleReply(long atNanos) {
         if (replyFrame >= 0 && options.bargeInStopMillis() < 0) {
-            // Not interruptible: the answer to the barge-in follows the reply it talked over.
-            atNanos = Math.max(atNanos, replyStartNanos + playing.offsetNanos(playing.count() - 1)
-                    + playing.durationNanos(playing.count() - 1));
-            long delay = Math.max(0, atNanos - System.nanoTime());
-            replyDueNanos = atNanos;
-            ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
+            // Not interruptible: the answer to the barge-in follows the reply it talked over (the answer to a later
+            // barge-in replaces one still waiting).
+            scheduleStart(Math.max(atNanos, replyStartNanos + playing.offsetNanos(playing.count() - 1)
+                    + playing.durationNanos(playing.count() - 1)));
             return;
         }
         stopReply();
+        scheduleStart(atNanos);
+    }
+
+    /** Starts a reply at {@code atNanos} instead of any reply still waiting to start. */
+    private void scheduleStart(long atNanos) {
+        if (startTask != null) {
+            startTask.cancel(false);
+        }
         replyDueNanos = atNanos;
-        long delay = Math.max(0, atNanos - System.nanoTime());
-        replyTask = ctx.executor().schedule(this::startReply, delay, TimeUnit.NANOSECONDS);
+        startTask = ctx.executor().schedule(this::startReply, Math.max(0, atNanos - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
     }
 
     private void startReply() {
+        startTask = null;
         replies++;
         call.reply();
         startPlaying(protocol.reply(reply), options.replyText() != null ? options.replyText() : "Reply " + replies);
         call.replyLate(replyStartNanos - replyDueNanos);
     }
 
-    /** Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}. */
+    /**
+     * Starts sending {@code audio} now, paced in real time, after a transcript message with {@code text}; a reply
+     * still playing is cut (and ended) first.
+     */
     private void startPlaying(ReplyAudio audio, String text) {
+        stopReply();
         playing = audio;
         if ("default".equals(options.profile())) {
             ctx.write(new TextWebSocketFrame(transcriptMessage(options.transcriptType(), options.transcriptPath(),
@@ -417,12 +430,31 @@ final class AgentCallHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** {@link #stopReply(boolean) stopReply(true)}: a reply cut short ends as the profile ends every reply. */
     private void stopReply() {
+        stopReply(true);
+    }
+
+    /**
+     * Drops the reply waiting to start, if any, and cuts the one in progress where it is.
+     *
+     * @param ended whether a cut reply gets the profile's end-of-reply message ({@link AgentProtocol#replyEnded}) —
+     *              not once the caller has closed: nothing may follow the close frame
+     */
+    private void stopReply(boolean ended) {
+        if (startTask != null) {
+            startTask.cancel(false);
+            startTask = null;
+        }
         if (replyTask != null) {
             replyTask.cancel(false);
             replyTask = null;
         }
+        boolean wasPlaying = replyFrame >= 0;
         replyFrame = -1;
         stopping = false;
+        if (wasPlaying && ended && protocol != null) {
+            protocol.replyEnded();
+        }
     }
 }

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  *   chirp           -                     -                             -                         speech.completed
  * </pre>
  *
- * Not thread-safe: runs on its call's event loop. Not a hot path of Chorus: control messages are parsed into trees.
+ * A reply cut short by a barge-in ends with the same message as one played out, after the barge-in message; one cut
+ * by the caller's close frame gets none. Not thread-safe: runs on its call's event loop. Not a hot path of Chorus: control messages are parsed into trees.
  */
 abstract class AgentProtocol {
     /** Deepgram's hello goes this late, so a caller that sends its Settings without waiting for it is seen doing so. */
@@ -136,8 +137,11 @@ abstract class AgentProtocol {
     void text(String json, Object tree, long arrivalNanos) {
     }
 
-    /** A caller audio message that came as JSON text (not released here). */
-    void audioMessage(ByteBuf json, long arrivalNanos) {
+    /**
+     * A caller audio message that came as JSON text (not released here), whose audio decoded to {@code payloadBytes}
+     * bytes. Per caller frame: keep it cheap.
+     */
+    void audioMessage(ByteBuf json, int payloadBytes, long arrivalNanos) {
     }
 
     /** The reply to send: {@code shared}, or one made for this call (per-call ids in its messages). */
@@ -189,9 +193,30 @@ abstract class AgentProtocol {
         return v == null ? null : String.valueOf(v);
     }
 
-    /** Twilio Media Streams: checks connected, start and every counter; marks after replies, clear on barge-in. */
+    /**
+     * Twilio Media Streams: checks connected, start and every counter; marks after replies, clear on barge-in. A media
+     * message whose counters are all as expected is told so by {@link #expectedMedia} without a String or a tree;
+     * any other goes through the tree, which records what is wrong.
+     */
     static final class Twilio extends AgentProtocol {
+        private static final byte[] STREAM_SID = ascii("streamSid");
+        private static final byte[] SEQUENCE_NUMBER = ascii("sequenceNumber");
+        private static final byte[] MEDIA = ascii("media");
+        private static final byte[] CHUNK = ascii("chunk");
+        private static final byte[] TIMESTAMP = ascii("timestamp");
+        private static final int ALL_EXPECTED = 0b1111;
+        /** Keys an object of a media message may have on the fast path (more: the tree). */
+        private static final int MAX_KEYS = 8;
+
         private String streamSid;
+        /** {@link #streamSid} in UTF-8, as it appears in a message; null until start. */
+        private byte[] streamSidUtf8;
+        /** Start and end of each key of the root object (first half) and of {@code media} (second), for duplicates. */
+        private final int[] keys = new int[4 * MAX_KEYS];
+        /** Bits of {@link #ALL_EXPECTED} set by {@link #object} for each counter found as expected. */
+        private int expected;
+        /** Media messages the tree had to read (for tests). */
+        int mediaTreeReads;
         private long lastSequence;
         private long lastChunk;
         private long audioMillis;
@@ -215,6 +240,7 @@ abstract class AgentProtocol {
             }
             if ("start".equals(event)) {
                 streamSid = string(tree, "start.streamSid");
+                streamSidUtf8 = streamSid == null ? null : streamSid.getBytes(StandardCharsets.UTF_8);
                 if (streamSid == null || !streamSid.equals(string(tree, "streamSid"))) {
                     event("counter_error", "start without a matching streamSid: " + json);
                 }
@@ -241,28 +267,233 @@ abstract class AgentProtocol {
         }
 
         @Override
-        void audioMessage(ByteBuf json, long arrivalNanos) {
-            String text = json.toString(StandardCharsets.UTF_8);
-            Object tree = parse(text);
+        void audioMessage(ByteBuf json, int payloadBytes, long arrivalNanos) {
             if (texts == 0) {
                 event("order_error", "media before connected and start");
             }
-            sequenced(tree, text);
-            String chunk = string(tree, "media.chunk");
-            String timestamp = string(tree, "media.timestamp");
-            if (chunk == null || !chunk.equals(Long.toString(lastChunk + 1))) {
-                event("counter_error", "chunk " + chunk + " after " + lastChunk);
+            if (expectedMedia(json)) {
+                lastSequence++;
+            } else {
+                mediaTreeReads++;
+                String text = json.toString(StandardCharsets.UTF_8);
+                Object tree = parse(text);
+                sequenced(tree, text);
+                String chunk = string(tree, "media.chunk");
+                String timestamp = string(tree, "media.timestamp");
+                if (chunk == null || !chunk.equals(Long.toString(lastChunk + 1))) {
+                    event("counter_error", "chunk " + chunk + " after " + lastChunk);
+                }
+                if (timestamp == null || !timestamp.equals(Long.toString(audioMillis))) {
+                    event("counter_error", "timestamp " + timestamp + " where " + audioMillis
+                            + " ms were sent before");
+                }
             }
-            if (timestamp == null || !timestamp.equals(Long.toString(audioMillis))) {
-                event("counter_error", "timestamp " + timestamp + " where " + audioMillis + " ms were sent before");
-            }
-            String payload = string(tree, "media.payload");
             lastChunk++;
             // μ-law at 8 kHz: 8 bytes a millisecond.
-            audioMillis += payload == null ? 0 : java.util.Base64.getDecoder().decode(payload).length / 8;
+            audioMillis += payloadBytes / 8;
             if (lastChunk % 50 == 1) {
                 event("media", "chunk " + lastChunk);
             }
+        }
+
+        /**
+         * Whether {@code json} (valid JSON: the scanner read it) is a media message the tree would find nothing wrong
+         * with: an object of scalars and one {@code media} object of scalars, no key twice, with {@code streamSid},
+         * the next {@code sequenceNumber}, {@code media.chunk} and {@code media.timestamp} as expected (numbers, or
+         * strings without escapes). Allocation-free. False for anything else — arrays, other nesting, escapes where
+         * it reads, a counter off — and the tree decides.
+         */
+        private boolean expectedMedia(ByteBuf json) {
+            if (streamSidUtf8 == null) {
+                return false;
+            }
+            expected = 0;
+            int end = json.writerIndex();
+            int i = whitespace(json, json.readerIndex(), end);
+            return i < end && json.getByte(i) == '{' && object(json, i, end, true) >= 0 && expected == ALL_EXPECTED;
+        }
+
+        /**
+         * Reads the object at {@code b[i]} ('{'), checking the counters it holds; the index after it, or -1 when the
+         * fast path cannot tell (the tree reads the message instead).
+         */
+        private int object(ByteBuf b, int i, int end, boolean root) {
+            int keyBase = root ? 0 : 2 * MAX_KEYS;
+            int keyCount = 0;
+            i = whitespace(b, i + 1, end);
+            if (i < end && b.getByte(i) == '}') {
+                return i + 1;
+            }
+            while (true) {
+                if (i >= end || b.getByte(i) != '"') {
+                    return -1;
+                }
+                int keyStart = i + 1;
+                int keyEnd = stringEnd(b, keyStart, end);
+                if (keyEnd < 0 || keyCount == MAX_KEYS || escaped(b, keyStart, keyEnd)) {
+                    return -1;
+                }
+                for (int k = 0; k < keyCount; k++) {
+                    int at = keyBase + 2 * k;
+                    if (same(b, keys[at], keys[at + 1], keyStart, keyEnd)) {
+                        return -1; // the tree rejects a duplicate key
+                    }
+                }
+                keys[keyBase + 2 * keyCount] = keyStart;
+                keys[keyBase + 2 * keyCount + 1] = keyEnd;
+                keyCount++;
+                i = whitespace(b, keyEnd + 1, end);
+                if (i >= end || b.getByte(i) != ':') {
+                    return -1;
+                }
+                i = whitespace(b, i + 1, end);
+                if (i >= end) {
+                    return -1;
+                }
+                byte c = b.getByte(i);
+                if (c == '{') {
+                    if (!root || !is(b, keyStart, keyEnd, MEDIA) || (i = object(b, i, end, false)) < 0) {
+                        return -1;
+                    }
+                } else if (c == '[') {
+                    return -1;
+                } else {
+                    boolean string = c == '"';
+                    int valueStart = string ? i + 1 : i;
+                    int valueEnd = string ? stringEnd(b, valueStart, end) : scalarEnd(b, i, end);
+                    if (valueEnd < 0) {
+                        return -1;
+                    }
+                    if (!string || !escaped(b, valueStart, valueEnd)) {
+                        check(b, root, keyStart, keyEnd, valueStart, valueEnd, string);
+                    }
+                    i = string ? valueEnd + 1 : valueEnd;
+                }
+                i = whitespace(b, i, end);
+                if (i >= end) {
+                    return -1;
+                }
+                c = b.getByte(i);
+                if (c == '}') {
+                    return i + 1;
+                }
+                if (c != ',') {
+                    return -1;
+                }
+                i = whitespace(b, i + 1, end);
+            }
+        }
+
+        /** Sets the {@link #expected} bit of a counter whose value {@code b[from, to)} is the expected one. */
+        private void check(ByteBuf b, boolean root, int keyStart, int keyEnd, int from, int to, boolean string) {
+            if (root) {
+                if (is(b, keyStart, keyEnd, STREAM_SID)) {
+                    if (string && is(b, from, to, streamSidUtf8)) {
+                        expected |= 1;
+                    }
+                } else if (is(b, keyStart, keyEnd, SEQUENCE_NUMBER) && decimal(b, from, to, lastSequence + 1)) {
+                    expected |= 2;
+                }
+            } else if (is(b, keyStart, keyEnd, CHUNK) && decimal(b, from, to, lastChunk + 1)) {
+                expected |= 4;
+            } else if (is(b, keyStart, keyEnd, TIMESTAMP) && decimal(b, from, to, audioMillis)) {
+                expected |= 8;
+            }
+        }
+
+        private static int whitespace(ByteBuf b, int i, int end) {
+            while (i < end) {
+                byte c = b.getByte(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    break;
+                }
+                i++;
+            }
+            return i;
+        }
+
+        /** The index of the quote that ends the string whose content starts at {@code i}, or -1. */
+        private static int stringEnd(ByteBuf b, int i, int end) {
+            int quote = b.indexOf(i, end, (byte) '"');
+            if (quote < 0 || !escaped(b, i, quote)) {
+                return quote; // the common case (base64 has no escapes): two vectorised searches
+            }
+            while (i < end) {
+                byte c = b.getByte(i);
+                if (c == '"') {
+                    return i;
+                }
+                i += c == '\\' ? 2 : 1;
+            }
+            return -1;
+        }
+
+        /** The index after the number or literal at {@code i}. */
+        private static int scalarEnd(ByteBuf b, int i, int end) {
+            while (i < end) {
+                byte c = b.getByte(i);
+                if (c == ',' || c == '}' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+                    break;
+                }
+                i++;
+            }
+            return i;
+        }
+
+        private static boolean escaped(ByteBuf b, int from, int to) {
+            return b.indexOf(from, to, (byte) '\\') >= 0;
+        }
+
+        private static boolean same(ByteBuf b, int from1, int to1, int from2, int to2) {
+            if (to1 - from1 != to2 - from2) {
+                return false;
+            }
+            for (int k = 0; k < to1 - from1; k++) {
+                if (b.getByte(from1 + k) != b.getByte(from2 + k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static boolean is(ByteBuf b, int from, int to, byte[] bytes) {
+            if (to - from != bytes.length) {
+                return false;
+            }
+            for (int k = 0; k < bytes.length; k++) {
+                if (b.getByte(from + k) != bytes[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether {@code b[from, to)} is exactly {@code Long.toString(v)} (what the tree's check compares with). */
+        static boolean decimal(ByteBuf b, int from, int to, long v) {
+            if (from >= to || v == Long.MIN_VALUE) {
+                return false;
+            }
+            if (v < 0) {
+                if (b.getByte(from) != '-') {
+                    return false;
+                }
+                from++;
+                v = -v;
+            }
+            for (int k = to - 1; k >= from; k--) {
+                if (b.getByte(k) != '0' + (int) (v % 10)) {
+                    return false;
+                }
+                v /= 10;
+                if (v == 0 && k > from) {
+                    return false;
+                }
+            }
+            return v == 0;
+        }
+
+        private static byte[] ascii(String s) {
+            return s.getBytes(StandardCharsets.US_ASCII);
         }
 
         private static String abbreviate(String json) {
@@ -366,6 +597,8 @@ abstract class AgentProtocol {
                         + "{\"conversation_id\":\"conv_" + sessionId + "\",\"agent_output_audio_format\":\"pcm_16000\","
                         + "\"user_input_audio_format\":\"pcm_16000\"}}");
                 long period = options.protocolPingMillis();
+                // A second initiation restarts the pings: one pinger per call.
+                cancelPinger();
                 pinger = ctx.executor().scheduleAtFixedRate(this::ping, period, period, TimeUnit.MILLISECONDS);
             } else if ("pong".equals(type)) {
                 event("pong", string(tree, "event_id"));
@@ -390,24 +623,40 @@ abstract class AgentProtocol {
 
         @Override
         void closed() {
+            cancelPinger();
+        }
+
+        private void cancelPinger() {
             if (pinger != null) {
                 pinger.cancel(false);
+                pinger = null;
             }
         }
     }
 
     /** Deepgram Voice Agent: Welcome first, SettingsApplied after Settings, speaking events, KeepAlive seen. */
     static final class DeepgramAgent extends AgentProtocol {
+        private Future<?> welcome;
+
         DeepgramAgent(ReferenceAgentOptions options, ChannelHandlerContext ctx, ObservedCall call, String sessionId) {
             super(options, ctx, call, sessionId);
         }
 
         @Override
         void opened() {
-            ctx.executor().schedule(() -> {
+            welcome = ctx.executor().schedule(() -> {
+                welcome = null;
                 send("{\"type\":\"Welcome\",\"request_id\":\"req-" + sessionId + "\"}");
                 event("welcome_sent", null);
             }, HELLO_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        void closed() {
+            if (welcome != null) {
+                welcome.cancel(false);
+                welcome = null;
+            }
         }
 
         @Override

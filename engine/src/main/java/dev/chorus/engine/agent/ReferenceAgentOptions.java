@@ -261,7 +261,7 @@ public final class ReferenceAgentOptions {
         return replyJsonInBinaryFrames;
     }
 
-    /** Period of the protocol's own pings (elevenlabs {@code ping}); default 1000 ms. */
+    /** Period of the protocol's own pings (elevenlabs {@code ping}), > 0; default 1000 ms. */
     public long protocolPingMillis() {
         return protocolPingMillis;
     }
@@ -613,6 +613,10 @@ public final class ReferenceAgentOptions {
             }
             if (greetingMillis < 0) {
                 throw new IllegalArgumentException("greetingMillis must be >= 0 (0: no greeting): " + greetingMillis);
+            }
+            if (protocolPingMillis <= 0) {
+                throw new IllegalArgumentException("protocolPingMillis must be > 0 (the period of the profile's own "
+                        + "pings, elevenlabs ping; default 1000): " + protocolPingMillis);
             }
             if (replyLeadMillis < 0) {
                 throw new IllegalArgumentException("replyLeadMillis must be >= 0: " + replyLeadMillis);

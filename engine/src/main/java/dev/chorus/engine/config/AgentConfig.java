@@ -697,6 +697,16 @@ public final class AgentConfig {
             common.addAll(protocol.placeholders());
             String ready = handshakeReadyMessageType != null ? handshakeReadyMessageType
                     : connectionMode == ConnectionMode.DIRECT ? "session_ready" : "";
+            if (protocol.helloMessageType() != null && ready.isEmpty()) {
+                // The hello gate holds everything until the hello; only the ready gate's deadline bounds that wait.
+                Object dflt = protocol.keys().get("handshake_ready_message_type");
+                throw bad("handshake_ready_message_type", "", "the " + profile + " profile waits for the agent's '"
+                        + protocol.helloMessageType() + "' before sending anything, and with no ready message "
+                        + "that wait has no deadline (handshake_timeout_seconds)",
+                        dflt != null && !"".equals(dflt) ? "remove the key (the profile's \"" + dflt + "\"), or "
+                                + "give the type of the agent's ready message"
+                                : "give the type of the agent's ready message");
+            }
             boolean requiresId = handshakeRequiresSessionId != null ? handshakeRequiresSessionId
                     : connectionMode == ConnectionMode.DIRECT;
             template("send_audio_template", sendAudioTemplate, "audio_data", common, Set.of("audio_data"));

@@ -2,8 +2,10 @@ package dev.chorus.engine.pipeline;
 
 import dev.chorus.codecs.template.TemplateValues;
 import dev.chorus.engine.session.TextTemplate;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 
 import java.util.List;
@@ -12,10 +14,10 @@ import java.util.List;
  * Answers agent messages that expect an answer, at once, with a template whose placeholders come from the message
  * itself (ElevenLabs: {@code {"type":"ping","ping_event":{"event_id":3}}} is answered
  * {@code {"type":"pong","event_id":3}}, else the server drops the call). A message without the value its reply
- * needs is not answered. Every message is passed on (the call records it). Not sharable; runs on its channel's
- * event loop.
+ * needs is not answered. After the caller's close frame nothing is answered (RFC 6455 §5.5.1: no data frame may
+ * follow it). Every message is passed on (the call records it). Not sharable; runs on its channel's event loop.
  */
-public final class AutoReplyHandler extends ChannelInboundHandlerAdapter {
+public final class AutoReplyHandler extends ChannelDuplexHandler {
     /**
      * Answer messages of {@code messageType} with {@code template}, when their capture {@code requiredIndex} (an
      * index into {@link AgentMessage#captures()}, or -1 for none) is present.
@@ -25,6 +27,8 @@ public final class AutoReplyHandler extends ChannelInboundHandlerAdapter {
 
     private final Rule[] rules;
     private final MessageValues values;
+    /** The caller's close frame went out. */
+    private boolean closed;
 
     /**
      * @param captureNames names of the values in {@link AgentMessage#captures()}, in order
@@ -37,7 +41,7 @@ public final class AutoReplyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof AgentMessage) {
+        if (msg instanceof AgentMessage && !closed) {
             AgentMessage m = (AgentMessage) msg;
             for (Rule rule : rules) {
                 if (rule.messageType().equals(m.type()) && has(m, rule.requiredIndex()) && ctx.channel().isActive()) {
@@ -47,6 +51,15 @@ public final class AutoReplyHandler extends ChannelInboundHandlerAdapter {
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Notes the caller's close frame going out: no answer may follow it. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof CloseWebSocketFrame) {
+            closed = true;
+        }
+        ctx.write(msg, promise);
     }
 
     private static boolean has(AgentMessage m, int index) {

@@ -79,8 +79,9 @@ public final class CallTlsHandler extends SslHandler {
 
     /**
      * Wraps all of {@code in} into records and writes them with {@code promise}; false when the engine takes none of
-     * it now (so SslHandler gets it instead, after whatever handshake bytes the engine produced). A wrap that stops
-     * part way fails the promise (with a void promise: an exception event) and releases {@code in}.
+     * it now (so SslHandler gets it instead, after whatever handshake bytes the engine produced). A wrap that fails
+     * or stops part way fails the promise (with a void promise: an exception event), releases {@code in} and closes
+     * the channel.
      */
     private boolean wrapNow(ChannelHandlerContext ctx, ByteBuf in, ChannelPromise promise) {
         int start = in.readerIndex();
@@ -112,6 +113,10 @@ public final class CallTlsHandler extends SslHandler {
             out.release();
             in.release();
             promise.tryFailure(e);
+            // The engine numbered the records it made for this frame (earlier turns, perhaps the one that threw) and
+            // they are dropped here: any later record would reach the peer after a sequence gap, fail its MAC check
+            // and read as an attack. Close below TLS (ctx, not this handler: no close_notify) so none goes out.
+            ctx.close();
             return true;
         } finally {
             single[0] = null;

@@ -147,4 +147,17 @@ class AgentConfigLoaderTest {
         ConfigException e = rejected("{\"endpoint\": \"wss://a.example/ws\", \"initialization_json\": \"{not json\"}");
         assertThat(e.key()).isEqualTo("initialization_json");
     }
+
+    /** A profile that waits for a hello needs the ready message: only its deadline bounds the wait for the hello. */
+    @Test
+    void rejectsAHelloProfileWithoutAReadyMessage() throws Exception {
+        ConfigException e = rejected("{\"profile\": \"deepgram_agent\", \"endpoint\": \"wss://a.example/ws\", "
+                + "\"handshake_ready_message_type\": \"\"}");
+        assertThat(e.key()).isEqualTo("handshake_ready_message_type");
+        assertThat(e.problem()).contains("Welcome").contains("no deadline");
+        assertThat(e.fix()).contains("remove the key").contains("SettingsApplied");
+        assertThat(e.getMessage()).contains("agent.json");
+        assertThat(parse("{\"profile\": \"deepgram_agent\", \"endpoint\": \"wss://a.example/ws\"}")
+                .handshakeReadyMessageType()).isEqualTo("SettingsApplied");
+    }
 }

@@ -2,6 +2,7 @@ package dev.chorus.engine.pipeline;
 
 import dev.chorus.codecs.template.TemplateValues;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,19 @@ class AutoReplyHandlerTest {
         for (int i = 0; i < 3; i++) {
             assertThat((Object) ch.readInbound()).isInstanceOf(AgentMessage.class);
         }
+        assertFalse(ch.finish());
+    }
+
+    /** RFC 6455 §5.5.1: once the caller's close frame is out, a ping that arrives is passed on, not answered. */
+    @Test
+    void answersNothingAfterTheCallersCloseFrame() {
+        EmbeddedChannel ch = channel();
+        ch.writeOutbound(new CloseWebSocketFrame(1000, "hang_up"));
+        CloseWebSocketFrame close = ch.readOutbound();
+        close.release();
+        ch.writeInbound(new AgentMessage("ping", null, null, 1, new String[] {null, "5"}));
+        assertThat((Object) ch.readOutbound()).isNull();
+        assertThat(((AgentMessage) ch.readInbound()).type()).isEqualTo("ping");
         assertFalse(ch.finish());
     }
 }

@@ -17,8 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,6 +45,10 @@ class CallTlsHandlerTest {
     private final StringBuilder received = new StringBuilder();
 
     private void open(SslProvider provider) throws Exception {
+        open(provider, engine -> engine);
+    }
+
+    private void open(SslProvider provider, UnaryOperator<SSLEngine> engines) throws Exception {
         assumeTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "BoringSSL not available");
         AgentCertificates certificates = AgentCertificates.generate();
         Path pem = dir.resolve("ca.pem");
@@ -58,7 +69,7 @@ class CallTlsHandlerTest {
                 .sslProvider(provider).build();
         client = new EmbeddedChannel();
         client.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-        tls = new CallTlsHandler(clientContext.newEngine(client.alloc(), "localhost", 443));
+        tls = new CallTlsHandler(engines.apply(clientContext.newEngine(client.alloc(), "localhost", 443)));
         client.pipeline().addLast(tls);
         server = new EmbeddedChannel();
         serverTls = serverContext.newHandler(server.alloc());
@@ -163,5 +174,207 @@ class CallTlsHandlerTest {
         assertThat(late.refCnt()).isZero();
         pump();
         assertThat(received.toString()).isEqualTo("last");
+    }
+
+    /**
+     * The engine wraps half a frame into a record, then throws: that record is numbered but never sent, so the
+     * channel must close before any later record goes out after the gap (the peer would fail it as a bad MAC).
+     */
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void aWrapThatFailsPartWayFailsThePromiseAndClosesTheChannel(SslProvider provider) throws Exception {
+        FailingEngine[] failing = new FailingEngine[1];
+        open(provider, engine -> failing[0] = new FailingEngine(engine));
+        handshake();
+        client.writeAndFlush(direct("before|"));
+        pump();
+        failing[0].armed = true;
+        ByteBuf frame = direct("0123456789");
+        ChannelFuture f = client.writeAndFlush(frame);
+        assertThat(f.isSuccess()).isFalse();
+        assertThat(f.cause()).isInstanceOf(SSLException.class).hasMessage("injected");
+        assertThat(frame.refCnt()).isZero();
+        assertThat(failing[0].wraps).as("a record was made before the throw").isEqualTo(2);
+        assertThat(client.isOpen()).isFalse();
+        assertThat((Object) client.readOutbound()).as("nothing after the gap").isNull();
+        ByteBuf late = direct("late");
+        assertThat(client.writeAndFlush(late).isSuccess()).isFalse();
+        assertThat(late.refCnt()).isZero();
+        pump();
+        assertThat(received.toString()).isEqualTo("before|");
+    }
+
+    /**
+     * Delegates to a real engine; once {@link #armed}, its next wrap takes only half the plaintext (one record made
+     * and numbered) and the one after throws.
+     */
+    private static final class FailingEngine extends SSLEngine {
+        private final SSLEngine delegate;
+        boolean armed;
+        int wraps;
+
+        FailingEngine(SSLEngine delegate) {
+            super(delegate.getPeerHost(), delegate.getPeerPort());
+            this.delegate = delegate;
+        }
+
+        @Override
+        public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
+            if (!armed) {
+                return delegate.wrap(srcs, offset, length, dst);
+            }
+            if (wraps++ > 0) {
+                throw new SSLException("injected");
+            }
+            ByteBuffer src = srcs[offset];
+            int limit = src.limit();
+            src.limit(src.position() + src.remaining() / 2);
+            try {
+                return delegate.wrap(srcs, offset, length, dst);
+            } finally {
+                src.limit(limit);
+            }
+        }
+
+        @Override
+        public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length)
+                throws SSLException {
+            return delegate.unwrap(src, dsts, offset, length);
+        }
+
+        @Override
+        public Runnable getDelegatedTask() {
+            return delegate.getDelegatedTask();
+        }
+
+        @Override
+        public void closeInbound() throws SSLException {
+            delegate.closeInbound();
+        }
+
+        @Override
+        public boolean isInboundDone() {
+            return delegate.isInboundDone();
+        }
+
+        @Override
+        public void closeOutbound() {
+            delegate.closeOutbound();
+        }
+
+        @Override
+        public boolean isOutboundDone() {
+            return delegate.isOutboundDone();
+        }
+
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
+
+        @Override
+        public String[] getEnabledCipherSuites() {
+            return delegate.getEnabledCipherSuites();
+        }
+
+        @Override
+        public void setEnabledCipherSuites(String[] suites) {
+            delegate.setEnabledCipherSuites(suites);
+        }
+
+        @Override
+        public String[] getSupportedProtocols() {
+            return delegate.getSupportedProtocols();
+        }
+
+        @Override
+        public String[] getEnabledProtocols() {
+            return delegate.getEnabledProtocols();
+        }
+
+        @Override
+        public void setEnabledProtocols(String[] protocols) {
+            delegate.setEnabledProtocols(protocols);
+        }
+
+        @Override
+        public SSLSession getSession() {
+            return delegate.getSession();
+        }
+
+        @Override
+        public SSLSession getHandshakeSession() {
+            return delegate.getHandshakeSession();
+        }
+
+        @Override
+        public void beginHandshake() throws SSLException {
+            delegate.beginHandshake();
+        }
+
+        @Override
+        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+            return delegate.getHandshakeStatus();
+        }
+
+        @Override
+        public void setUseClientMode(boolean mode) {
+            delegate.setUseClientMode(mode);
+        }
+
+        @Override
+        public boolean getUseClientMode() {
+            return delegate.getUseClientMode();
+        }
+
+        @Override
+        public void setNeedClientAuth(boolean need) {
+            delegate.setNeedClientAuth(need);
+        }
+
+        @Override
+        public boolean getNeedClientAuth() {
+            return delegate.getNeedClientAuth();
+        }
+
+        @Override
+        public void setWantClientAuth(boolean want) {
+            delegate.setWantClientAuth(want);
+        }
+
+        @Override
+        public boolean getWantClientAuth() {
+            return delegate.getWantClientAuth();
+        }
+
+        @Override
+        public void setEnableSessionCreation(boolean flag) {
+            delegate.setEnableSessionCreation(flag);
+        }
+
+        @Override
+        public boolean getEnableSessionCreation() {
+            return delegate.getEnableSessionCreation();
+        }
+
+        @Override
+        public SSLParameters getSSLParameters() {
+            return delegate.getSSLParameters();
+        }
+
+        @Override
+        public void setSSLParameters(SSLParameters params) {
+            delegate.setSSLParameters(params);
+        }
+
+        @Override
+        public String getApplicationProtocol() {
+            return delegate.getApplicationProtocol();
+        }
+
+        @Override
+        public String getHandshakeApplicationProtocol() {
+            return delegate.getHandshakeApplicationProtocol();
+        }
     }
 }
