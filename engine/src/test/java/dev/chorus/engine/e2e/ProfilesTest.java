@@ -312,7 +312,9 @@ class ProfilesTest {
             TranscriptEntry user = r.transcript().stream().filter(e -> "user".equals(e.role())).findFirst()
                     .orElseThrow();
             double spokenMillis = (completed.get(0).nanos() - started.get(0).nanos()) / (double) MS;
-            assertThat(spokenMillis).isBetween(user.endMillis() - user.startMillis() - 5,
+            // Arrival times at the agent: the start goes out with the first frame, whose send may lag on a loaded
+            // machine (seen: 6.6 ms), so the measured span may fall a little short of the planned one.
+            assertThat(spokenMillis).isBetween(user.endMillis() - user.startMillis() - 25,
                     user.endMillis() - user.startMillis() + 45);
             assertThat(events(r, "agent_barge_in")).hasSize(1);
             assertThat(events(r, "agent_barge_in").get(0).startMillis()).isBetween(user.startMillis(),
