@@ -23,7 +23,8 @@ import java.util.List;
  */
 final class ClassPreload {
     static final String RESOURCE = "call-classes.txt";
-    private static volatile boolean done;
+    /** Guarded by the class lock ({@link #run} is synchronized). */
+    private static boolean done;
 
     private ClassPreload() {
     }

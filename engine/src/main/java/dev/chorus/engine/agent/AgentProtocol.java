@@ -4,6 +4,7 @@ import dev.chorus.codecs.template.TemplateValues;
 import dev.chorus.engine.config.JsonTree;
 import dev.chorus.engine.config.ProtocolProfile;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * A reply cut short by a barge-in ends with the same message as one played out, after the barge-in message; one cut
- * by the caller's close frame gets none. Not thread-safe: runs on its call's event loop. Not a hot path of Chorus: control messages are parsed into trees.
+ * by the caller's close frame gets none. Not thread-safe: runs on its call's event loop. Control messages are parsed
+ * into trees; the one per-frame path, Twilio's media check, reads the bytes ({@link Twilio#audioMessage}).
  */
 abstract class AgentProtocol {
     /** Deepgram's hello goes this late, so a caller that sends its Settings without waiting for it is seen doing so. */
@@ -445,15 +447,7 @@ abstract class AgentProtocol {
         }
 
         private static boolean same(ByteBuf b, int from1, int to1, int from2, int to2) {
-            if (to1 - from1 != to2 - from2) {
-                return false;
-            }
-            for (int k = 0; k < to1 - from1; k++) {
-                if (b.getByte(from1 + k) != b.getByte(from2 + k)) {
-                    return false;
-                }
-            }
-            return true;
+            return to1 - from1 == to2 - from2 && ByteBufUtil.equals(b, from1, b, from2, to1 - from1);
         }
 
         private static boolean is(ByteBuf b, int from, int to, byte[] bytes) {
