@@ -12,6 +12,7 @@ import dev.chorus.engine.report.SessionFileWriter;
 import dev.chorus.engine.schedule.Arrivals;
 import dev.chorus.engine.schedule.LoadProfile;
 import dev.chorus.engine.schedule.Pacer;
+import dev.chorus.engine.schedule.ThreadScheduling;
 import dev.chorus.engine.session.CallSession;
 import dev.chorus.engine.session.CompiledAgent;
 import dev.chorus.engine.session.ErrorClass;
@@ -28,6 +29,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import dev.chorus.engine.metrics.Threshold;
@@ -124,6 +126,9 @@ final class LoadRun {
         }
         this.sessionFiles = spec.outDir() == null ? null : new SessionFileWriter(spec.outDir().resolve("sessions"));
         this.group = transport.newGroup(spec.ioThreads(), "chorus-io");
+        if (spec.realtimeLoops()) {
+            raiseLoops(group);
+        }
         this.bootstrap = new Bootstrap().group(group).channel(transport.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Netty 4.2's default (adaptive) allocator hands SslHandler a new NIO view of every buffer it wraps
@@ -159,6 +164,25 @@ final class LoadRun {
 
     CompletableFuture<RunReport> completion() {
         return completion;
+    }
+
+    /** {@code --realtime-loops}: every loop SCHED_FIFO before the first call, or the run does not start. */
+    private static void raiseLoops(EventLoopGroup group) throws IOException {
+        List<Future<?>> raised = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            raised.add(loop.submit(() -> {
+                ThreadScheduling.raiseToRealtime();
+                return null;
+            }));
+        }
+        for (Future<?> f : raised) {
+            f.awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                Throwable cause = f.cause();
+                throw cause instanceof IOException ? (IOException) cause : new IOException(cause.getMessage(), cause);
+            }
+        }
     }
 
     void start() {
@@ -278,6 +302,7 @@ final class LoadRun {
     // ------------------------------------------------------------------ recorder thread
 
     private void record() {
+        ThreadScheduling.lowerToIdle();
         HistogramLogWriter hlog = null;
         long nextSample = clock.nanoTime() + SAMPLE_NANOS;
         long lastEnded = 0;

@@ -34,6 +34,7 @@ public final class RunSpec {
     private final String runId;
     private final int ioThreads;
     private final Transport transport;
+    private final boolean realtimeLoops;
     private final LoadProfile profile;
     private final List<Threshold> thresholds;
     private final boolean abortOnFail;
@@ -89,6 +90,7 @@ public final class RunSpec {
         this.runId = b.runId != null ? b.runId : RunIds.newRunId();
         this.ioThreads = b.ioThreads;
         this.transport = Transport.named(b.transport);
+        this.realtimeLoops = b.realtimeLoops;
     }
 
     public static Builder builder() {
@@ -164,6 +166,16 @@ public final class RunSpec {
     }
 
     /**
+     * Run the event loops in Linux's SCHED_FIFO class ({@code --realtime-loops}), ahead of every ordinary thread on
+     * the machine; default false. For a generator that shares its cores (with the agent under test, other
+     * generators, anything): without it a loop with frames due can wait for another thread's time slice. Needs
+     * root or CAP_SYS_NICE; the run does not start without it ({@link dev.chorus.engine.schedule.ThreadScheduling}).
+     */
+    public boolean realtimeLoops() {
+        return realtimeLoops;
+    }
+
+    /**
      * Write {@code recordings/<call id>.wav} per call under {@link #outDir()}: stereo PCM16 at the agent's receive
      * rate, caller left, agent right, from the call's stream start; default false. Each call's audio is buffered in
      * memory (up to 10 minutes) until it ends.
@@ -192,6 +204,7 @@ public final class RunSpec {
         private String runId;
         private int ioThreads;
         private String transport = System.getProperty("chorus.transport", "auto");
+        private boolean realtimeLoops;
         private List<LoadProfile.Stage> stages;
         private double ratePerSecond;
         private int maxConcurrency;
@@ -287,6 +300,11 @@ public final class RunSpec {
         /** {@code auto}, {@code epoll} or {@code nio}; checked at {@link #build()}. */
         public Builder transport(String transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        public Builder realtimeLoops(boolean realtimeLoops) {
+            this.realtimeLoops = realtimeLoops;
             return this;
         }
 

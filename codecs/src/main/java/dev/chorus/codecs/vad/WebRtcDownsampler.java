@@ -90,6 +90,27 @@ final class WebRtcDownsampler {
         return frameSamples;
     }
 
+    /** Ints of filter state {@link #saveState} writes: everything that carries from one frame to the next. */
+    static final int STATE_INTS = 4 + 8 + 16 + 8 + 8;
+
+    /** Copies the filter states to {@code to[at..at + STATE_INTS)}. */
+    void saveState(int[] to, int at) {
+        System.arraycopy(downsamplingStates, 0, to, at, 4);
+        System.arraycopy(s48To24, 0, to, at + 4, 8);
+        System.arraycopy(s24To24, 0, to, at + 12, 16);
+        System.arraycopy(s24To16, 0, to, at + 28, 8);
+        System.arraycopy(s16To8, 0, to, at + 36, 8);
+    }
+
+    /** The reverse of {@link #saveState}. */
+    void restoreState(int[] from, int at) {
+        System.arraycopy(from, at, downsamplingStates, 0, 4);
+        System.arraycopy(from, at + 4, s48To24, 0, 8);
+        System.arraycopy(from, at + 12, s24To24, 0, 16);
+        System.arraycopy(from, at + 28, s24To16, 0, 8);
+        System.arraycopy(from, at + 36, s16To8, 0, 8);
+    }
+
     void reset() {
         java.util.Arrays.fill(downsamplingStates, 0);
         java.util.Arrays.fill(s48To24, 0);

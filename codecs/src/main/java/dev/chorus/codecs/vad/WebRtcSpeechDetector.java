@@ -29,6 +29,9 @@ import io.netty.buffer.ByteBuf;
  * noise (30 dB/s) and 1 dB/s otherwise: a noise level that steps up by more than 6 dB can raise false onsets for
  * the few hundred milliseconds the floor takes to catch up.
  *
+ * <p>Frames of digital silence (every sample 0) go through {@link WebRtcVad#processSilence10ms}: the same
+ * decisions, without the filter bank on each.
+ *
  * <p>WebRTC's own hangover (60–140 ms of "speech" after speech, depending on mode) is not used: it is what made its
  * measured offsets +90 ms (notes §3). The end-of-turn hangover is this class's {@code hangoverMillis}.
  */
@@ -136,8 +139,15 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
             onset = sample((short) (pendingLowByte | pcm16leMono.getByte(i++) << 8), onset);
             pendingLowByte = -1;
         }
-        for (; i + 1 < end; i += 2) {
-            onset = sample(pcm16leMono.getShortLE(i), onset);
+        while (end - i >= 2) {
+            // Whole runs into the frame buffer, one bounds check each, not one call per sample.
+            int take = Math.min(frameSamples - framePos, (end - i) >> 1);
+            short[] x = current;
+            int p = framePos;
+            for (int k = 0; k < take; k++, i += 2) {
+                x[p + k] = pcm16leMono.getShortLE(i);
+            }
+            onset = filled(take, onset);
         }
         if (i < end) {
             pendingLowByte = pcm16leMono.getUnsignedByte(i);
@@ -151,8 +161,11 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
             allocate();
         }
         long onset = -1;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            onset = sample(samples[i], onset);
+        for (int i = offset, end = offset + length; i < end; ) {
+            int take = Math.min(frameSamples - framePos, end - i);
+            System.arraycopy(samples, i, current, framePos, take);
+            i += take;
+            onset = filled(take, onset);
         }
         return onset;
     }
@@ -168,15 +181,27 @@ public final class WebRtcSpeechDetector implements SpeechDetector {
         return onset >= 0 ? onset : o;
     }
 
+    /** Counts {@code n} samples just put in the frame buffer; classifies it once full (see {@link #sample}). */
+    private long filled(int n, long onset) {
+        framePos += n;
+        fed += n;
+        if (framePos < frameSamples) {
+            return onset;
+        }
+        long o = frame();
+        return onset >= 0 ? onset : o;
+    }
+
     /** Classifies the full frame in {@link #current}; returns a confirmed onset or -1. */
     private long frame() {
         short[] x = current;
         int n = frameSamples;
-        int raw = vad.processRaw(x, 0, n);
         long sum = 0;
         for (int i = 0; i < n; i++) {
             sum += x[i] * x[i];
         }
+        // Digital silence (the open microphone between a caller's lines): the same decision, from a memo.
+        int raw = sum == 0 ? vad.processSilence10ms() : vad.processRaw(x, 0, n);
         double power = (double) sum / n;
         double floor = floorPower;
         if (floor < 0) {

@@ -172,4 +172,26 @@ class WebRtcVadTest {
             assertThat(a.processRaw(x, pos, 480)).isEqualTo(c.processRaw(x, pos, 480));
         }
     }
+    @Test
+    void silentFramesFromTheMemoDecideAsTheFilterBankDoes() {
+        for (int rate : new int[] {8000, 16000, 24000, 32000, 48000}) {
+            WebRtcVad filtered = new WebRtcVad(rate, 3);
+            WebRtcVad memo = new WebRtcVad(rate, 3);
+            int n = rate / 100;
+            short[] frame = new short[n];
+            Random random = new Random(rate);
+            for (int k = 0; k < 2000; k++) {
+                // Bursts of tone-modulated noise (speech-like to the models) between runs of digital silence.
+                boolean sound = (k / 150) % 2 == 0 && k % 150 < 60;
+                for (int i = 0; i < n; i++) {
+                    frame[i] = sound ? (short) (random.nextGaussian() * 2500 * Math.sin(i * 0.3 + k)) : 0;
+                }
+                int expected = filtered.processRaw(frame, 0, n);
+                int actual = sound ? memo.processRaw(frame, 0, n) : memo.processSilence10ms();
+                assertThat(actual).as("rate %d frame %d", rate, k).isEqualTo(expected);
+            }
+            assertThat(memo.silenceMemoHits).as("rate %d: silent frames taken from the memo", rate)
+                    .isGreaterThan(1000);
+        }
+    }
 }

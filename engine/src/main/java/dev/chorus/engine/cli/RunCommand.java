@@ -106,6 +106,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String transport;
 
+    @Option(names = "--realtime-loops",
+            description = "Run the event loops as SCHED_FIFO threads, ahead of everything else on the machine, for "
+                    + "exact pacing on cores shared with other work such as the agent itself; needs root or "
+                    + "CAP_SYS_NICE (default: off).")
+    boolean realtimeLoops;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintStream err = System.err;
@@ -121,7 +127,7 @@ public final class RunCommand implements Callable<Integer> {
         RunSpec.Builder spec = RunSpec.builder().agent(agent).tests(tests).concurrency(concurrency)
                 .rampMillis(rampMillis).iterations(iterations).durationMillis(durationMillis)
                 .maxConcurrency(maxConcurrency).abortOnFail(abortOnFail).record(record).transcribe(transcribe)
-                .transport(transport);
+                .transport(transport).realtimeLoops(realtimeLoops);
         try {
             if (stages != null) {
                 spec.stages(LoadProfile.parseStages(stages));

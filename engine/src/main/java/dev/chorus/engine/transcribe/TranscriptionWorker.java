@@ -2,6 +2,7 @@ package dev.chorus.engine.transcribe;
 
 import dev.chorus.codecs.pcm.PcmClip;
 import dev.chorus.codecs.resample.Resamplers;
+import dev.chorus.engine.schedule.ThreadScheduling;
 import dev.chorus.engine.session.CallRecording;
 import dev.chorus.engine.session.SessionResult;
 import dev.chorus.engine.session.TranscriptEntry;
@@ -30,7 +31,10 @@ public final class TranscriptionWorker implements AutoCloseable {
 
     private final String engine;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "chorus-stt");
+        Thread t = new Thread(() -> {
+            ThreadScheduling.lowerToIdle();
+            r.run();
+        }, "chorus-stt");
         t.setDaemon(true);
         t.setPriority(Thread.NORM_PRIORITY - 1);
         return t;
