@@ -25,6 +25,7 @@ TARGET_CORE="${TARGET_CORE:-1}"
 PORT="${PORT:-18443}"
 GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--XX:+UseParallelGC -Xmx2g}"
 TRANSPORT="${TRANSPORT:-auto}"          # chorus run --transport: auto (epoll), epoll, nio
+CHORUS_ARGS="${CHORUS_ARGS:-}"          # more chorus run options, e.g. --realtime-loops
 TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}"
 BASELINE_SECONDS="${BASELINE_SECONDS:-12}"
 jar="$root/bench/target/benchmarks.jar"
@@ -100,7 +101,8 @@ JSON
 JSON
     CHORUS_JAVA_OPTS="$GEN_JAVA_OPTS -Xlog:gc:file=$dir/generator-gc.log" taskset -c "$GEN_CORE" \
         "$root/chorus" run --agent "$dir/agent.json" --tests "$dir/tests.json" --concurrency "$n" --iterations "$n" \
-        --ramp "${ramp_ms}ms" --transport "$transport" --out "$dir/chorus" --quiet > "$dir/generator.log" 2>&1 &
+        --ramp "${ramp_ms}ms" --transport "$transport" $CHORUS_ARGS --out "$dir/chorus" --quiet \
+        > "$dir/generator.log" 2>&1 &
     gpid=$!
   else
     taskset -c "$GEN_CORE" java $GEN_JAVA_OPTS -Xlog:gc:file="$dir/generator-gc.log" \

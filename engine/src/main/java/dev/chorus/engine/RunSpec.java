@@ -170,6 +170,7 @@ public final class RunSpec {
      * the machine; default false. For a generator that shares its cores (with the agent under test, other
      * generators, anything): without it a loop with frames due can wait for another thread's time slice. Needs
      * root or CAP_SYS_NICE; the run does not start without it ({@link dev.chorus.engine.schedule.ThreadScheduling}).
+     * Only with headroom: loops that nearly fill their cores starve the JVM's JIT compiler threads while it warms up.
      */
     public boolean realtimeLoops() {
         return realtimeLoops;

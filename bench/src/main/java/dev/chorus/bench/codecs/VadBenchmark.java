@@ -18,6 +18,10 @@ import java.util.Random;
  * ({@code webRtcSpeechDetector}: port + energy gate + backdating), and the {@link EnergySpeechDetector} as the
  * baseline. The input is 2 s of speech-like signal then 2 s of −60 dBFS noise, walked frame by frame so both the
  * speech and the noise branches are measured. Every path must show 0 B/op in {@code gc.alloc.rate.norm}.
+ *
+ * <p>Digital silence (the open microphone between a caller's lines, what the reference agent hears most of a load
+ * test): {@code silenceFilterBank} runs the port on a frame of zeros, {@code silenceMemo} takes the same result from
+ * {@link WebRtcVad#processSilence10ms}'s memo.
  */
 @State(Scope.Thread)
 public class VadBenchmark extends AbstractBenchmark {
@@ -31,6 +35,9 @@ public class VadBenchmark extends AbstractBenchmark {
     private WebRtcVad vad;
     private WebRtcSpeechDetector detector;
     private EnergySpeechDetector energy;
+    private short[] zeros;
+    private WebRtcVad silentFiltered;
+    private WebRtcVad silentMemo;
 
     @Setup
     public void setUp() {
@@ -46,6 +53,13 @@ public class VadBenchmark extends AbstractBenchmark {
         vad = new WebRtcVad(sampleRateHz, 3);
         detector = new WebRtcSpeechDetector(sampleRateHz);
         energy = new EnergySpeechDetector(sampleRateHz);
+        zeros = new short[frameSamples];
+        silentFiltered = new WebRtcVad(sampleRateHz, 3);
+        silentMemo = new WebRtcVad(sampleRateHz, 3);
+        for (int f = 0; f < 200; f++) {
+            silentFiltered.processRaw(audio, f * frameSamples, frameSamples);
+            silentMemo.processRaw(audio, f * frameSamples, frameSamples);
+        }
     }
 
     private int nextOffset() {
@@ -69,5 +83,15 @@ public class VadBenchmark extends AbstractBenchmark {
     @Benchmark
     public long baselineEnergySpeechDetector() {
         return energy.feed(audio, nextOffset(), frameSamples) + energy.lastSpeechSample();
+    }
+
+    @Benchmark
+    public int silenceFilterBank() {
+        return silentFiltered.processRaw(zeros, 0, frameSamples);
+    }
+
+    @Benchmark
+    public int silenceMemo() {
+        return silentMemo.processSilence10ms();
     }
 }
