@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark (issue 4, item 8): how many paced wss audio streams one core can generate, Chorus against Gatling.
 #
-#   bench/load/run.sh                                  # N = 50 200 500 1000 1500 2000, 30 s each, both tools
-#   NS="50 500" SECONDS_PER_RUN=20 TOOLS=chorus bench/load/run.sh
+#   bench/load/run.sh                                  # N = 50 200 500 1000 1500 2000, both tools, 20 s windows
+#   NS="50 500" WINDOW_SECONDS=10 TOOLS=chorus bench/load/run.sh
 #   NS="1000 2000" TOOLS="chorus chorus-nio" bench/load/run.sh   # epoll against NIO (chorus-<transport>)
 #
 # For every tool and N: LoadTarget on core TARGET_CORE (1), the generator on core GEN_CORE (0), N streams of one
@@ -13,20 +13,26 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NS="${NS:-50 200 500 1000 1500 2000}"
-SECONDS_PER_RUN="${SECONDS_PER_RUN:-30}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-auto}" # how long each stream lasts; auto = warm-up + tail + WINDOW_SECONDS
+WINDOW_SECONDS="${WINDOW_SECONDS:-20}"   # the steady window SECONDS_PER_RUN=auto leaves
 TOOLS="${TOOLS:-chorus gatling}"
 COALESCE_US="${COALESCE_US:-150}"     # target waits this long between reads (capacity); 0 = immediate reads (jitter)
-RAMP_MS="${RAMP_MS:-auto}"             # stream starts spread over this long; auto = max(2 s, 2 ms x N)
+RAMP_MS="${RAMP_MS:-auto}"             # stream starts spread over this long; auto = max(2 s, 10 ms x N): 100 new
+                                       # wss calls a second, so the first seconds are not all JIT and handshakes
 WARMUP_MS="${WARMUP_MS:-auto}"         # from the first stream, histograms and the CPU window start after this;
                                        # auto = ramp + 8 s (TLS handshakes and JIT share the generator's one core)
 TAIL_MS="${TAIL_MS:-1500}"             # CPU window ends this long before the first streams end
 GEN_CORE="${GEN_CORE:-0}"
 TARGET_CORE="${TARGET_CORE:-1}"
 PORT="${PORT:-18443}"
-GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--XX:+UseParallelGC -Xmx2g}"
+# Both generators get the same JVM: a fixed heap with a 1 GB young generation, pre-touched, so neither pays for
+# heap growth or a young collection copying every new session in the window.
+GEN_JAVA_OPTS="${GEN_JAVA_OPTS:--XX:+UseParallelGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch}"
 TRANSPORT="${TRANSPORT:-auto}"          # chorus run --transport: auto (epoll), epoll, nio
 CHORUS_ARGS="${CHORUS_ARGS:-}"          # more chorus run options, e.g. --realtime-loops
-TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xmx1g}"
+# The sink allocates ~240 B per frame it decodes (12 MB/s at 1,000 streams): with a small young generation its own
+# 15-85 ms young pauses every ~8 s showed up as every stream's arrival gap. 3 GB of young generation lasts the run.
+TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xms4g -Xmx4g -Xmn3g -XX:+AlwaysPreTouch}"
 BASELINE_SECONDS="${BASELINE_SECONDS:-12}"
 jar="$root/bench/target/benchmarks.jar"
 out="${OUT:-$root/bench/load/results/$(date +%Y%m%d-%H%M%S)}"
@@ -53,6 +59,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 status_frames() { sed -n 's/^frames=//p' "$1/status" 2>/dev/null || true; }
 now_ms() { date +%s%3N; }
+steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }   # the host's steal from this VM, all cores (USER_HZ ticks)
 
 wait_for() {   # wait_for SECONDS CMD... : polls every 50 ms
   local limit=$(( $1 * 20 )); shift
@@ -68,8 +75,9 @@ has_frames() { local f; f="$(status_frames "$1")"; [ -n "$f" ] && (( f > 0 )); }
 run_one() {
   local tool="$1" n="$2" secs="$3" dir="$4"
   local ramp_ms="$RAMP_MS" warmup_ms="$WARMUP_MS"
-  [ "$ramp_ms" = auto ] && ramp_ms=$(( n * 2 > 2000 ? n * 2 : 2000 ))
+  [ "$ramp_ms" = auto ] && ramp_ms=$(( n * 10 > 2000 ? n * 10 : 2000 ))
   [ "$warmup_ms" = auto ] && warmup_ms=$(( ramp_ms + 8000 ))
+  [ "$secs" = auto ] && secs=$(( (warmup_ms + TAIL_MS + 999) / 1000 + WINDOW_SECONDS ))
   if (( n > 1 && secs * 1000 <= warmup_ms + TAIL_MS + 1000 )); then
     echo "run.sh: SECONDS_PER_RUN=$secs leaves no steady window after a warm-up of $warmup_ms ms (N=$n)" >&2
     return 1
@@ -77,7 +85,7 @@ run_one() {
   (( n == 1 )) && warmup_ms=$(( secs * 1000 / 2 ))
   mkdir -p "$dir"
   rm -f "$dir/ca.pem" "$dir/status"
-  taskset -c "$TARGET_CORE" java $TARGET_JAVA_OPTS -cp "$jar" dev.chorus.bench.load.LoadTarget \
+  taskset -c "$TARGET_CORE" java $TARGET_JAVA_OPTS -Xlog:gc:file="$dir/target-gc.log" -cp "$jar" dev.chorus.bench.load.LoadTarget \
       --port "$PORT" --ca-pem "$dir/ca.pem" --out "$dir" --coalesce-us "$COALESCE_US" \
       --warmup-ms "$warmup_ms" --window-ms "$(( secs * 1000 - warmup_ms - TAIL_MS ))" \
       > "$dir/target.log" 2>&1 &
@@ -114,20 +122,21 @@ JSON
 
   # Steady window (CPU here, histograms in the target): from the warm-up after the first frame to TAIL_MS before
   # the first streams end.
-  local a_t a_f a_cpu a_tcpu b_t b_f b_cpu b_tcpu rss hwm window_ok=1
+  local a_t a_f a_cpu a_tcpu a_steal b_t b_f b_cpu b_tcpu b_steal rss hwm window_ok=1
   if wait_for 120 has_frames "$dir"; then
     sleep "$(awk -v w="$warmup_ms" 'BEGIN {print w / 1000}')"
     a_t="$(now_ms)"; a_f="$(status_frames "$dir")"; a_cpu="$(cpu_ticks "$gpid" || echo "0 0")"
-    a_tcpu="$(cpu_ticks "$tpid")"
+    a_tcpu="$(cpu_ticks "$tpid")"; a_steal="$(steal_ticks)"
     sleep "$(awk -v s="$secs" -v w="$warmup_ms" -v t="$TAIL_MS" 'BEGIN {print s - (w + t) / 1000}')"
     b_t="$(now_ms)"; b_f="$(status_frames "$dir")"; b_cpu="$(cpu_ticks "$gpid" || echo "0 0")"
-    b_tcpu="$(cpu_ticks "$tpid")"
+    b_tcpu="$(cpu_ticks "$tpid")"; b_steal="$(steal_ticks)"
     rss="$(rss_kb "$gpid" || echo 0)"; hwm="$(hwm_kb "$gpid" || echo 0)"
     # Live heap after a full GC (jcmd's class histogram forces one), once the CPU window has closed: what the
     # streams hold, free of how far the heap had grown with garbage (RSS is mostly that).
-    heap_live="$(jcmd "$gpid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print int($3 / 1024)}')"
+    jcmd "$gpid" GC.class_histogram > "$dir/heap-histogram.txt" 2>/dev/null || true
+    heap_live="$(awk '/^Total/ {print int($3 / 1024)}' "$dir/heap-histogram.txt")"
   else
-    window_ok=0; a_t=0; a_f=0; a_cpu="0 0"; a_tcpu="0 0"; b_t=0; b_f=0; b_cpu="0 0"; b_tcpu="0 0"; rss=0; hwm=0
+    window_ok=0; a_steal=0; b_steal=0; a_t=0; a_f=0; a_cpu="0 0"; a_tcpu="0 0"; b_t=0; b_f=0; b_cpu="0 0"; b_tcpu="0 0"; rss=0; hwm=0
     heap_live=0
     echo "run.sh: $tool N=$n: no frame arrived, see $dir/generator.log" >&2
   fi
@@ -158,6 +167,7 @@ gen_stime_ticks=$(( $(echo "$b_cpu" | cut -d' ' -f2) - $(echo "$a_cpu" | cut -d'
 target_utime_ticks=$(( $(echo "$b_tcpu" | cut -d' ' -f1) - $(echo "$a_tcpu" | cut -d' ' -f1) ))
 target_stime_ticks=$(( $(echo "$b_tcpu" | cut -d' ' -f2) - $(echo "$a_tcpu" | cut -d' ' -f2) ))
 clk_tck=$clk_tck
+steal_ticks=$(( ${b_steal:-0} - ${a_steal:-0} ))
 gen_rss_kb=$rss
 gen_hwm_kb=$hwm
 gen_heap_live_kb=${heap_live:-0}

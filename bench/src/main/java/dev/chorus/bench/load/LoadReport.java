@@ -44,7 +44,8 @@ public final class LoadReport {
     record Row(String tool, int n, double framesPerSecond, double expectedPerSecond, double deliveredPercent,
                double genCpuPercent, double userMicrosPerFrame, double kernelMicrosPerFrame, double rssMb,
                double kbPerStream, double heapKbPerStream, double gapP99, double gapP999, double driftP99,
-               double driftMax, long errors, String errorDetail, double targetCpuPercent, int gcPauses, double gcMaxPauseMs, boolean within) {
+               double driftMax, long errors, String errorDetail, double targetCpuPercent, int gcPauses, double gcMaxPauseMs, int targetGcPauses,
+               double targetGcMaxPauseMs, double stealMillisPerSecond, boolean within) {
     }
 
     static String render(Path dir) throws IOException {
@@ -65,7 +66,7 @@ public final class LoadReport {
         for (Path p : runs) {
             if (!p.getFileName().toString().endsWith("-baseline")) {
                 rows.add(row(load(p.resolve("run.properties")), loadIfExists(p.resolve("target.properties")),
-                        baselineRssKb, baselineHeapKb, p.resolve("generator-gc.log")));
+                        baselineRssKb, baselineHeapKb, p.resolve("generator-gc.log"), p.resolve("target-gc.log")));
             }
         }
         rows.sort(Comparator.comparing(Row::tool).thenComparingInt(Row::n));
@@ -74,17 +75,18 @@ public final class LoadReport {
         sb.append("| tool | N | frames/s delivered | expected | delivered % | gen CPU % | µs/frame user "
                 + "| µs/frame kernel | RSS MB | KB/stream | heap KB/stream | gap p99 ms | gap p99.9 ms | drift p99 ms "
                 + "| drift max ms "
-                + "| errors | target CPU % | GC pauses | GC max ms | within |\n");
-        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
+                + "| errors | target CPU % | GC pauses | GC max ms | target GC pauses | target GC max ms | steal ms/s | within |\n");
+        sb.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|\n");
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.0f | %.3f | %.0f | %.1f | %.1f | %.0f | %.1f "
-                            + "| %s | %.2f | %.2f | %.2f | %.2f | %s | %.0f | %d | %.1f | %s |%n", r.tool(), r.n(),
+                            + "| %s | %.2f | %.2f | %.2f | %.2f | %s | %.0f | %d | %.1f | %d | %.1f | %.1f | %s |%n", r.tool(), r.n(),
                     r.framesPerSecond(), r.expectedPerSecond(), r.deliveredPercent(), r.genCpuPercent(),
                     r.userMicrosPerFrame(), r.kernelMicrosPerFrame(), r.rssMb(), r.kbPerStream(),
                     Double.isNaN(r.heapKbPerStream()) ? "-" : String.format(Locale.ROOT, "%.1f", r.heapKbPerStream()),
                     r.gapP99(),
                     r.gapP999(), r.driftP99(), r.driftMax(), r.errors() == 0 ? "0" : r.errors() + " (" + r.errorDetail() + ")",
-                    r.targetCpuPercent(), r.gcPauses(), r.gcMaxPauseMs(), r.within() ? "yes" : "no"));
+                    r.targetCpuPercent(), r.gcPauses(), r.gcMaxPauseMs(), r.targetGcPauses(), r.targetGcMaxPauseMs(),
+                    r.stealMillisPerSecond(), r.within() ? "yes" : "no"));
         }
         sb.append('\n');
         Map<String, Integer> best = new LinkedHashMap<>();
@@ -108,7 +110,7 @@ public final class LoadReport {
     }
 
     private static Row row(Properties run, Properties target, Map<String, Long> baselineRssKb,
-                           Map<String, Long> baselineHeapKb, Path gcLog) throws IOException {
+                           Map<String, Long> baselineHeapKb, Path gcLog, Path targetGcLog) throws IOException {
         String tool = run.getProperty("tool");
         int n = Integer.parseInt(run.getProperty("n"));
         double windowSeconds = Double.parseDouble(run.getProperty("window_ms", "0")) / 1000.0;
@@ -144,6 +146,7 @@ public final class LoadReport {
             detail.append(detail.length() == 0 ? "" : "; ").append(missing).append(" streams missing");
         }
         double[] gc = gcPauses(gcLog);
+        double[] targetGc = gcPauses(targetGcLog);
         boolean windowOk = "1".equals(run.getProperty("window_ok")) && windowSeconds > 0;
         double gapP99 = number(target, "gap_dev_p99_ms");
         double gapP999 = number(target, "gap_dev_p999_ms");
@@ -156,10 +159,12 @@ public final class LoadReport {
                 (rssKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99,
                 number(target, "drift_max_ms"), errors,
                 detail.toString(), windowOk ? 100.0 * targetMicros / 1e6 / windowSeconds : 0, (int) gc[0], gc[1],
+                (int) targetGc[0], targetGc[1],
+                windowOk ? Long.parseLong(run.getProperty("steal_ticks", "0")) * tick / 1000.0 / windowSeconds : 0,
                 within);
     }
 
-    /** Count and longest of the generator's GC pauses over its whole run, from {@code -Xlog:gc} lines. */
+    /** Count and longest GC pauses of a JVM (generator or sink) over its whole run, from {@code -Xlog:gc} lines. */
     private static double[] gcPauses(Path gcLog) throws IOException {
         double[] countAndMax = {0, 0};
         if (!Files.exists(gcLog)) {

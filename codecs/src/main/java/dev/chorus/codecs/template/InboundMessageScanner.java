@@ -20,10 +20,13 @@ import java.util.List;
  * rolled back if the message turns out not to be audio.
  *
  * <p>Allocation-free for audio messages: a fresh jackson parser costs about 800 bytes (parser, I/O context, read
- * contexts, quad buffer), so objects and arrays go through one non-blocking parser kept for the connection and fed
- * message after message, each message one root-level value of the same token stream. It is replaced after any
- * error (its state is then unknown) and every {@value #MESSAGES_PER_PARSER} messages (bounding its field-name
- * table). Scalar roots, which a non-blocking parser cannot end without more input, take a fresh blocking parser.
+ * contexts, quad buffer), so objects and arrays go through one non-blocking parser kept for the thread and fed
+ * message after message, each message one root-level value of the same token stream. Every scan consumes its
+ * message to the end or replaces the parser, so the connections of one event loop share it (and its field-name
+ * table, its scratch copy and the path stacks: ~2.5 KB a connection held once a thread instead, issue 4). It is
+ * replaced after any error (its state is then unknown) and every {@value #MESSAGES_PER_PARSER} messages (bounding
+ * its field-name table). Scalar roots, which a non-blocking parser cannot end without more input, take a fresh
+ * blocking parser.
  *
  * <p>Protocols without a type field are read in two ways: the audio type may be any of several values (OpenAI's
  * GA and beta delta types), or, with no values at all, every message holding data at the audio path is audio
@@ -46,7 +49,7 @@ import java.util.List;
  *            prefix                           stand-in  tail
  * </pre>
  *
- * <p>Not thread-safe: one per connection (it reuses a parser, a scratch array and its {@link ScanResult}).
+ * <p>Not thread-safe: one per connection (it reuses its {@link ScanResult}); any number on one thread.
  */
 public final class InboundMessageScanner {
     private static final JsonFactory FACTORY = new JsonFactory();
@@ -116,16 +119,25 @@ public final class InboundMessageScanner {
     private final DotPath[] presencePaths;
     private final DotPath[] all;
     private final ScanResult result;
-    private final String[] names = new String[MAX_DEPTH];
-    private final int[] indices = new int[MAX_DEPTH];
-    /** Copy of a message in a direct buffer, grown to the largest message (a connection with no text costs none). */
-    private byte[] scratch = EMPTY;
-    /** The connection's non-blocking parser, or null until the next object or array message. */
-    private JsonParser stream;
-    private ByteArrayFeeder feeder;
-    private int streamMessages;
-    private long streamBytes;
-    /** Bytes fed to {@link #stream} before the current message, to turn stream offsets into message offsets. */
+    /** What the scanners of one thread share between scans: each scan leaves it clean (or replaces the parser). */
+    private static final class Shared {
+        final String[] names = new String[MAX_DEPTH];
+        final int[] indices = new int[MAX_DEPTH];
+        /** Copy of a message in a direct buffer, grown to the largest message of the thread. */
+        byte[] scratch = EMPTY;
+        /** The thread's non-blocking parser, or null until the next object or array message. */
+        JsonParser stream;
+        ByteArrayFeeder feeder;
+        int streamMessages;
+        long streamBytes;
+    }
+
+    private static final ThreadLocal<Shared> SHARED = ThreadLocal.withInitial(Shared::new);
+    /** The running scan's thread state (set by {@link #scan(ByteBuf, int, int, ByteBuf)}). */
+    private Shared shared;
+    private String[] names;
+    private int[] indices;
+    /** Bytes fed to the parser before the current message, to turn stream offsets into message offsets. */
     private long messageBase;
     private final TrailingCheck trailing = new TrailingCheck();
     private final LongStringFinder finder = new LongStringFinder(ELIDE_MIN_CHARS);
@@ -205,17 +217,21 @@ public final class InboundMessageScanner {
      * result is AUDIO.
      */
     public ScanResult scan(ByteBuf json, int index, int length, ByteBuf audioOut) {
+        Shared t = SHARED.get();
+        shared = t;
+        names = t.names;
+        indices = t.indices;
         byte[] bytes;
         int offset;
         if (json.hasArray()) {
             bytes = json.array();
             offset = json.arrayOffset() + index;
         } else {
-            if (scratch.length < length) {
-                scratch = new byte[Math.max(Math.max(length, 256), scratch.length * 2)];
+            if (t.scratch.length < length) {
+                t.scratch = new byte[Math.max(Math.max(length, 256), t.scratch.length * 2)];
             }
-            json.getBytes(index, scratch, 0, length);
-            bytes = scratch;
+            json.getBytes(index, t.scratch, 0, length);
+            bytes = t.scratch;
             offset = 0;
         }
         ScanResult r = scan(bytes, offset, length, audioOut, longStringShortcut);
@@ -339,28 +355,30 @@ public final class InboundMessageScanner {
         return false;
     }
 
-    /** The connection's parser with this message fed to it; the previous message was consumed to its end. */
+    /** The thread's parser with this message fed to it; the previous message was consumed to its end. */
     private JsonParser streamFor(byte[] bytes, int offset, int length) throws IOException {
-        if (stream != null && ++streamMessages >= MESSAGES_PER_PARSER) {
+        Shared t = shared;
+        if (t.stream != null && ++t.streamMessages >= MESSAGES_PER_PARSER) {
             discardStream();
         }
-        if (stream == null) {
-            stream = FACTORY.createNonBlockingByteArrayParser();
-            feeder = (ByteArrayFeeder) stream.getNonBlockingInputFeeder();
-            streamMessages = 0;
-            streamBytes = 0;
+        if (t.stream == null) {
+            t.stream = FACTORY.createNonBlockingByteArrayParser();
+            t.feeder = (ByteArrayFeeder) t.stream.getNonBlockingInputFeeder();
+            t.streamMessages = 0;
+            t.streamBytes = 0;
         }
-        messageBase = streamBytes;
-        streamBytes += length;
-        feeder.feedInput(bytes, offset, offset + length);
-        return stream;
+        messageBase = t.streamBytes;
+        t.streamBytes += length;
+        t.feeder.feedInput(bytes, offset, offset + length);
+        return t.stream;
     }
 
     private void discardStream() {
-        if (stream != null) {
-            closeQuietly(stream);
-            stream = null;
-            feeder = null;
+        Shared t = shared;
+        if (t.stream != null) {
+            closeQuietly(t.stream);
+            t.stream = null;
+            t.feeder = null;
         }
     }
 
@@ -430,8 +448,8 @@ public final class InboundMessageScanner {
     }
 
     private void feedMore(byte[] input, int from, int to) throws IOException {
-        streamBytes += to - from;
-        feeder.feedInput(input, from, to);
+        shared.streamBytes += to - from;
+        shared.feeder.feedInput(input, from, to);
     }
 
     /**

@@ -60,6 +60,37 @@ class InboundMessageScannerTest {
     }
 
     @Test
+    void scannersOfOneThreadShareTheParserAndAnswerAsAlone() {
+        // Two connections' scanners on one thread, their messages interleaved, one of them broken mid-object and
+        // one a long audio message (the long-string shortcut feeds the shared parser in pieces).
+        byte[] pcm = new byte[960];
+        new java.util.Random(5).nextBytes(pcm);
+        String b64 = Base64.getEncoder().encodeToString(pcm);
+        InboundMessageScanner a = new InboundMessageScanner(DotPath.parse("type"), "audio_chunk",
+                DotPath.parse("data"), List.of(DotPath.parse("session_id")));
+        InboundMessageScanner b = new InboundMessageScanner(DotPath.parse("event"), "media",
+                DotPath.parse("media.payload"), List.of(DotPath.parse("streamSid")));
+        for (int round = 0; round < 3; round++) {
+            audio.clear();
+            ScanResult ra = scan(a, "{\"type\":\"audio_chunk\",\"data\":\"" + b64 + "\"}", round % 2 == 0);
+            assertThat(ra.kind()).isEqualTo(Kind.AUDIO);
+            assertThat(ByteBufUtil.getBytes(audio)).isEqualTo(pcm);
+            ScanResult broken = scan(b, "{\"event\":\"media\",\"media\":{\"payload\":", true);
+            assertThat(broken.kind()).isEqualTo(Kind.INVALID_JSON);
+            ScanResult rb = scan(b, "{\"event\":\"start\",\"streamSid\":\"MZ1\"}", false);
+            assertThat(rb.kind()).isEqualTo(Kind.MESSAGE);
+            assertThat(rb.type()).isEqualTo("start");
+            assertThat(rb.value(0)).isEqualTo("MZ1");
+            ScanResult ra2 = scan(a, "{\"type\":\"session\",\"session_id\":42}", true);
+            assertThat(ra2.kind()).isEqualTo(Kind.MESSAGE);
+            assertThat(ra2.value(0)).isEqualTo("42");
+            ScanResult trailing = scan(a, "{\"type\":\"x\"} {\"type\"", false);
+            assertThat(trailing.kind()).isEqualTo(Kind.INVALID_JSON);
+            assertThat(scan(b, "{\"event\":\"stop\"}", true).type()).isEqualTo("stop");
+        }
+    }
+
+    @Test
     void decodesNestedAndArrayPaths() {
         byte[] pcm = new byte[3000];
         new java.util.Random(3).nextBytes(pcm);

@@ -112,7 +112,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private boolean scriptDone;
 
     // timings
-    private final Map<String, Double> timingsMillis = new LinkedHashMap<>();
+    /** The call's timings in milliseconds, NaN until reached, in {@link #TIMING_NAMES} order (no map held per call). */
+    private final double[] timingMillis = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    /** The timings a call reaches, in the order it reaches them (the result map's order). */
+    private static final String[] TIMING_NAMES = {"http_setup", "connect", "tls", "ws_handshake", "ready", "greeting"};
     private URI endpoint;
     private long connectStartNanos;
     private long tcpNanos;
@@ -1137,7 +1140,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         boolean passed = errorClass == null && scriptDone;
         return new SessionResult(callId, plan.id(), passed, errorClass, errorMessage,
                 errorClass == null ? state : failedInState, sessionId, startEpochMillis,
-                millis(clock.nanoTime() - startNanos), timingsMillis, turnMillis, firstAudioMillis, counters, errors,
+                millis(clock.nanoTime() - startNanos), timingsMillis(), turnMillis, firstAudioMillis, counters, errors,
                 ordered, talk, streamStartNanos == 0 ? null : recording);
     }
 
@@ -1145,7 +1148,23 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     private void timing(Metric metric, String name, long nanos) {
         metrics.record(metric, nanos);
-        timingsMillis.put(name, millis(nanos));
+        for (int i = 0; i < TIMING_NAMES.length; i++) {
+            if (TIMING_NAMES[i].equals(name)) {
+                timingMillis[i] = millis(nanos);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no timing named " + name);
+    }
+
+    private Map<String, Double> timingsMillis() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < TIMING_NAMES.length; i++) {
+            if (!Double.isNaN(timingMillis[i])) {
+                m.put(TIMING_NAMES[i], timingMillis[i]);
+            }
+        }
+        return m;
     }
 
     private void event(long atNanos, String type, String text) {
