@@ -34,6 +34,11 @@ CHORUS_ARGS="${CHORUS_ARGS:-}"          # more chorus run options, e.g. --realti
 # 15-85 ms young pauses every ~8 s showed up as every stream's arrival gap. 3 GB of young generation lasts the run.
 TARGET_JAVA_OPTS="${TARGET_JAVA_OPTS:--XX:+UseParallelGC -Xms4g -Xmx4g -Xmn3g -XX:+AlwaysPreTouch}"
 BASELINE_SECONDS="${BASELINE_SECONDS:-12}"
+# Opt-in machine tuning for guests with the cpuidle-haltpoll driver (this Firecracker VM boots it with polling off):
+# an idle vCPU polls this many ns before it halts, so a wake-up does not wait for the host to run the vCPU again.
+# Needs root; the old value is put back when the script exits. Empty: leave the machine as it is.
+HALT_POLL_NS="${HALT_POLL_NS:-}"
+halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
 jar="$root/bench/target/benchmarks.jar"
 out="${OUT:-$root/bench/load/results/$(date +%Y%m%d-%H%M%S)}"
 clk_tck="$(getconf CLK_TCK)"
@@ -51,6 +56,16 @@ touch "$root/engine/target/chorus.jar"   # the launcher must not rebuild while p
 
 mkdir -p "$out"
 echo "run.sh: results in $out" >&2
+if [ -n "$HALT_POLL_NS" ]; then
+  if [ -w "$halt_poll" ]; then
+    old_halt_poll="$(cat "$halt_poll")"
+    trap 'echo "$old_halt_poll" > "$halt_poll"' EXIT
+    echo "$HALT_POLL_NS" > "$halt_poll"
+  else
+    echo "run.sh: HALT_POLL_NS needs a writable $halt_poll (cpuidle-haltpoll guest, root); unset it" >&2
+    exit 2
+  fi
+fi
 
 # ---------------------------------------------------------------------------------------------------- helpers
 # cpu_ticks PID -> "utime stime" (clock ticks; fields 14 and 15 of /proc/PID/stat, after the parenthesised name)
@@ -184,6 +199,7 @@ PROPS
   echo "host=$(uname -n) cores=$(nproc) kernel=$(uname -r)"
   echo "java=$(java -version 2>&1 | head -1)"
   echo "ns=$NS seconds=$SECONDS_PER_RUN coalesce_us=$COALESCE_US ramp_ms=$RAMP_MS warmup_ms=$WARMUP_MS transport=$TRANSPORT"
+  echo "guest_halt_poll_ns=$(cat "$halt_poll" 2>/dev/null || echo n/a)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "other_processes_top:"; ps -eo pcpu,comm --sort=-pcpu | head -8
 } > "$out/environment.txt"
