@@ -74,6 +74,18 @@ final class ProtoMapping {
         for (String t : r.getThresholdsList()) {
             b.threshold(Threshold.parse(t));
         }
+        String transport = r.getTransport().isEmpty() ? "auto" : r.getTransport().toLowerCase(java.util.Locale.ROOT);
+        if (!java.util.List.of("auto", "epoll", "nio").contains(transport)) {
+            throw new IllegalArgumentException("transport: '" + transport + "' is not a transport; fix: use auto, "
+                    + "epoll or nio");
+        }
+        String transcribe = r.getTranscribe().isEmpty() ? null : r.getTranscribe();
+        if (transcribe != null && !dev.chorus.engine.transcribe.SpeechToText.known(transcribe)) {
+            throw new IllegalArgumentException("transcribe: '" + transcribe + "' is not a speech-to-text engine; "
+                    + "fix: use one of " + dev.chorus.engine.transcribe.SpeechToText.ENGINES + ", or leave it empty");
+        }
+        b.abortOnFail(r.getAbortOnFail()).record(r.getRecord()).transcribe(transcribe).transport(transport)
+                .realtimeLoops(r.getRealtimeLoops());
         RunSpec draft = b.build();
         Path out = r.getOutDir().isEmpty() ? workDir.resolve("results").resolve(draft.runId())
                 : base.resolve(r.getOutDir());

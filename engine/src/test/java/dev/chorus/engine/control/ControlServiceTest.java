@@ -218,6 +218,31 @@ class ControlServiceTest {
     }
 
     @Test
+    void runOptionsOfTheCommandLineTravelToo() {
+        RunInfo run = control.startRun(request(agent.endpoint().toString(), ONE_TURN).setTransport("nio")
+                .setAbortOnFail(true).setIterations(1).addThresholds("errors.rate<0.5").build());
+        control.watchRun(ref(run)).forEachRemaining(s -> { });
+        Report report = control.getReport(ref(run));
+        assertThat(report.getState()).isEqualTo(RunState.DONE);
+        assertThat(report.getCompleted()).isEqualTo(1);
+        assertThat(report.getSucceeded()).isTrue();
+
+        assertThatThrownBy(() -> control.startRun(request(agent.endpoint().toString(), ONE_TURN)
+                .setTransport("io_uring").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("transport: 'io_uring'")
+                            .contains("fix: use auto, epoll or nio");
+                });
+        assertThatThrownBy(() -> control.startRun(request(agent.endpoint().toString(), ONE_TURN)
+                .setTranscribe("whisper").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("transcribe: 'whisper'");
+                });
+    }
+
+    @Test
     void unknownRunIsNotFound() {
         assertThatThrownBy(() -> control.getReport(RunRef.newBuilder().setRunId("run-nope").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
