@@ -135,8 +135,6 @@ public final class InboundMessageScanner {
     private static final ThreadLocal<Shared> SHARED = ThreadLocal.withInitial(Shared::new);
     /** The running scan's thread state (set by {@link #scan(ByteBuf, int, int, ByteBuf)}). */
     private Shared shared;
-    private String[] names;
-    private int[] indices;
     /** Bytes fed to the parser before the current message, to turn stream offsets into message offsets. */
     private long messageBase;
     private final TrailingCheck trailing = new TrailingCheck();
@@ -219,8 +217,6 @@ public final class InboundMessageScanner {
     public ScanResult scan(ByteBuf json, int index, int length, ByteBuf audioOut) {
         Shared t = SHARED.get();
         shared = t;
-        names = t.names;
-        indices = t.indices;
         byte[] bytes;
         int offset;
         if (json.hasArray()) {
@@ -495,8 +491,8 @@ public final class InboundMessageScanner {
                 return;
             }
             while (next(p) == JsonToken.FIELD_NAME) {
-                names[depth] = p.currentName();
-                indices[depth] = -1;
+                shared.names[depth] = p.currentName();
+                shared.indices[depth] = -1;
                 walk(p, next(p), depth + 1, audioOut);
             }
         } else if (token == JsonToken.START_ARRAY) {
@@ -507,8 +503,8 @@ public final class InboundMessageScanner {
             int i = 0;
             JsonToken t;
             while ((t = next(p)) != JsonToken.END_ARRAY && t != null) {
-                names[depth] = null;
-                indices[depth] = i++;
+                shared.names[depth] = null;
+                shared.indices[depth] = i++;
                 walk(p, t, depth + 1, audioOut);
             }
         } else {
@@ -528,12 +524,12 @@ public final class InboundMessageScanner {
 
     private boolean matches(DotPath path, int depth) {
         for (int d = 0; d < depth; d++) {
-            String name = names[d];
+            String name = shared.names[d];
             if (name != null) {
                 if (!path.name(d).equals(name)) {
                     return false;
                 }
-            } else if (path.index(d) != indices[d]) {
+            } else if (path.index(d) != shared.indices[d]) {
                 return false;
             }
         }

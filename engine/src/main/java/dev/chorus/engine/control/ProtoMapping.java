@@ -18,6 +18,8 @@ import dev.chorus.engine.control.v1.ThresholdVerdict;
 import dev.chorus.engine.metrics.Metric;
 import dev.chorus.engine.metrics.Threshold;
 import dev.chorus.engine.schedule.LoadProfile;
+import dev.chorus.engine.transcribe.SpeechToText;
+import dev.chorus.engine.transport.Transport;
 import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
@@ -74,15 +76,15 @@ final class ProtoMapping {
         for (String t : r.getThresholdsList()) {
             b.threshold(Threshold.parse(t));
         }
-        String transport = r.getTransport().isEmpty() ? "auto" : r.getTransport().toLowerCase(java.util.Locale.ROOT);
-        if (!java.util.List.of("auto", "epoll", "nio").contains(transport)) {
+        String transport = r.getTransport().isEmpty() ? "auto" : r.getTransport();
+        if (!Transport.known(transport)) {
             throw new IllegalArgumentException("transport: '" + transport + "' is not a transport; fix: use auto, "
                     + "epoll or nio");
         }
         String transcribe = r.getTranscribe().isEmpty() ? null : r.getTranscribe();
-        if (transcribe != null && !dev.chorus.engine.transcribe.SpeechToText.known(transcribe)) {
+        if (transcribe != null && !SpeechToText.known(transcribe)) {
             throw new IllegalArgumentException("transcribe: '" + transcribe + "' is not a speech-to-text engine; "
-                    + "fix: use one of " + dev.chorus.engine.transcribe.SpeechToText.ENGINES + ", or leave it empty");
+                    + "fix: use one of " + SpeechToText.ENGINES + ", or leave it empty");
         }
         b.abortOnFail(r.getAbortOnFail()).record(r.getRecord()).transcribe(transcribe).transport(transport)
                 .realtimeLoops(r.getRealtimeLoops());

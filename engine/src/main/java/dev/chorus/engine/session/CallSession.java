@@ -38,6 +38,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,10 +113,10 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     private boolean scriptDone;
 
     // timings
-    /** The call's timings in milliseconds, NaN until reached, in {@link #TIMING_NAMES} order (no map held per call). */
-    private final double[] timingMillis = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
-    /** The timings a call reaches, in the order it reaches them (the result map's order). */
-    private static final String[] TIMING_NAMES = {"http_setup", "connect", "tls", "ws_handshake", "ready", "greeting"};
+    /** The timings a call reaches, in the order it reaches them (the result map's order): HTTP_SETUP … GREETING. */
+    private static final Metric[] TIMINGS = Arrays.copyOf(Metric.values(), Metric.GREETING.ordinal() + 1);
+    /** The call's timings in milliseconds by {@link #TIMINGS} index, NaN until reached (no map held per call). */
+    private final double[] timingMillis = unreached();
     private URI endpoint;
     private long connectStartNanos;
     private long tcpNanos;
@@ -263,7 +264,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
      * @return the URL to dial, or null when the call failed (or was stopped) instead
      */
     public URI httpSetupAnswered(int status, ByteBuf body, long answeredNanos) {
-        timing(Metric.HTTP_SETUP, "http_setup", answeredNanos - startNanos);
+        timing(Metric.HTTP_SETUP, answeredNanos - startNanos);
         event(answeredNanos, "http_setup_answered", Integer.toString(status));
         HttpSetupReply reply = HttpSetupReply.read(status, body, agent.config().websocketUrlResponsePath(),
                 httpText());
@@ -390,7 +391,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         tcpNanos = clock.nanoTime();
-        timing(Metric.CONNECT, "connect", tcpNanos - connectStartNanos);
+        timing(Metric.CONNECT, tcpNanos - connectStartNanos);
         state = CallState.TLS;
         ctx.fireChannelActive();
     }
@@ -401,7 +402,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             SslHandshakeCompletionEvent tls = (SslHandshakeCompletionEvent) evt;
             if (tls.isSuccess()) {
                 tlsNanos = clock.nanoTime();
-                timing(Metric.TLS, "tls", tlsNanos - tcpNanos);
+                timing(Metric.TLS, tlsNanos - tcpNanos);
                 state = CallState.UPGRADING;
             } else {
                 fail(ErrorClass.TLS_FAILURE, "TLS handshake with " + endpointText() + " failed: "
@@ -409,7 +410,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
             }
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             wsNanos = clock.nanoTime();
-            timing(Metric.WS_HANDSHAKE, "ws_handshake", wsNanos - tlsNanos);
+            timing(Metric.WS_HANDSHAKE, wsNanos - tlsNanos);
             state = CallState.AWAITING_READY;
             sendInit();
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -443,7 +444,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         }
         sessionId = ready.sessionId();
         if (ready.gated()) {
-            timing(Metric.READY, "ready", ready.readyNanos() - wsNanos);
+            timing(Metric.READY, ready.readyNanos() - wsNanos);
         }
         event(ready.readyNanos(), "ready", sessionId);
         readyNanos = ready.readyNanos();
@@ -713,7 +714,7 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
         agentTurnStartNanos = playNanos;
         if (greetingPending) {
             greetingPending = false;
-            timing(Metric.GREETING, "greeting", playNanos - readyNanos);
+            timing(Metric.GREETING, playNanos - readyNanos);
         }
         if (turnPending) {
             turnPending = false;
@@ -1146,22 +1147,23 @@ public final class CallSession extends ChannelDuplexHandler implements TemplateV
 
     // ------------------------------------------------------------------ helpers
 
-    private void timing(Metric metric, String name, long nanos) {
+    /** Records one of {@link #TIMINGS}: in the run's histogram and, for the call's result, under its wire name. */
+    private void timing(Metric metric, long nanos) {
         metrics.record(metric, nanos);
-        for (int i = 0; i < TIMING_NAMES.length; i++) {
-            if (TIMING_NAMES[i].equals(name)) {
-                timingMillis[i] = millis(nanos);
-                return;
-            }
-        }
-        throw new IllegalArgumentException("no timing named " + name);
+        timingMillis[metric.ordinal()] = millis(nanos);
+    }
+
+    private static double[] unreached() {
+        double[] t = new double[TIMINGS.length];
+        Arrays.fill(t, Double.NaN);
+        return t;
     }
 
     private Map<String, Double> timingsMillis() {
         Map<String, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < TIMING_NAMES.length; i++) {
-            if (!Double.isNaN(timingMillis[i])) {
-                m.put(TIMING_NAMES[i], timingMillis[i]);
+        for (Metric t : TIMINGS) {
+            if (!Double.isNaN(timingMillis[t.ordinal()])) {
+                m.put(t.wireName(), timingMillis[t.ordinal()]);
             }
         }
         return m;

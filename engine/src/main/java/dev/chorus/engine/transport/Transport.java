@@ -43,6 +43,18 @@ public enum Transport {
         return named(System.getProperty("chorus.transport", "auto"));
     }
 
+    /** Whether {@code name} is one {@link #named} takes (whether it loads here is {@link #named}'s to say). */
+    public static boolean known(String name) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "auto":
+            case "epoll":
+            case "nio":
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /**
      * The transport {@code name} asks for: {@code auto} (epoll when it loads, else NIO), {@code epoll} or
      * {@code nio}.
