@@ -17,8 +17,6 @@ SECONDS_PER_RUN="${SECONDS_PER_RUN:-auto}" # how long each stream lasts; auto = 
 WINDOW_SECONDS="${WINDOW_SECONDS:-20}"   # the steady window SECONDS_PER_RUN=auto leaves
 TOOLS="${TOOLS:-chorus gatling}"
 COALESCE_US="${COALESCE_US:-150}"     # target waits this long between reads (capacity); 0 = immediate reads (jitter)
-SPIN="${SPIN:-0}"                      # 1: the target's core never sleeps (LoadTarget --spin): it polls and spins out
-                                       # the coalescing wait, so no vCPU wake-up lands in the gaps it measures
 RAMP_MS="${RAMP_MS:-auto}"             # stream starts spread over this long; auto = max(2 s, 10 ms x N): 100 new
                                        # wss calls a second, so the first seconds are not all JIT and handshakes
 WARMUP_MS="${WARMUP_MS:-auto}"         # from the first stream, histograms and the CPU window start after this;
@@ -44,8 +42,6 @@ halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
 jar="$root/bench/target/benchmarks.jar"
 out="${OUT:-$root/bench/load/results/$(date +%Y%m%d-%H%M%S)}"
 clk_tck="$(getconf CLK_TCK)"
-spin_arg=""
-[ "$SPIN" = 1 ] && spin_arg="--spin"
 
 
 # ---------------------------------------------------------------------------------------------------- build
@@ -105,7 +101,7 @@ run_one() {
   mkdir -p "$dir"
   rm -f "$dir/ca.pem" "$dir/status"
   taskset -c "$TARGET_CORE" java $TARGET_JAVA_OPTS -Xlog:gc:file="$dir/target-gc.log" -cp "$jar" dev.chorus.bench.load.LoadTarget \
-      --port "$PORT" --ca-pem "$dir/ca.pem" --out "$dir" --coalesce-us "$COALESCE_US" $spin_arg \
+      --port "$PORT" --ca-pem "$dir/ca.pem" --out "$dir" --coalesce-us "$COALESCE_US" \
       --warmup-ms "$warmup_ms" --window-ms "$(( secs * 1000 - warmup_ms - TAIL_MS ))" \
       > "$dir/target.log" 2>&1 &
   local tpid=$!
@@ -176,7 +172,6 @@ tool=$tool
 n=$n
 seconds=$secs
 coalesce_us=$COALESCE_US
-spin=$SPIN
 ramp_ms=$ramp_ms
 warmup_ms=$warmup_ms
 window_ok=$window_ok

@@ -10,9 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SelectStrategy;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -20,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
@@ -59,15 +55,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = "wss sink that measures paced audio frame arrivals (default agent protocol).")
 public final class LoadTarget implements Callable<Integer> {
     private static final long CHUNK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /**
-     * {@code --spin}: a non-blocking epoll_wait every turn of the loop; with nothing ready the loop runs its tasks
-     * (scheduled ones included) and polls again, instead of blocking in epoll_wait (Netty's BUSY_WAIT would loop in
-     * native code and not see a scheduled task fall due).
-     */
-    private static final SelectStrategy SPINNING = (selectNow, hasTasks) -> {
-        int ready = selectNow.get();
-        return ready > 0 ? ready : SelectStrategy.CONTINUE;
-    };
     private static final long STATUS_INTERVAL_MILLIS = 100;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default: ${DEFAULT-VALUE}).")
@@ -104,12 +91,6 @@ public final class LoadTarget implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Event loops (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--spin",
-            description = "Never let the loop's core sleep: poll epoll without blocking and wait out --coalesce-us "
-                    + "spinning. A sleeping vCPU wakes only when the host runs it again, and that wake-up landed in "
-                    + "every gap measured (epoll only).")
-    boolean spin;
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadTarget()).execute(args));
     }
@@ -125,21 +106,12 @@ public final class LoadTarget implements Callable<Integer> {
         SslContext ssl = SslContextBuilder.forServer(certificates.serverKey(), certificates.serverChain())
                 .sslProvider(TlsContexts.bestProvider()).build();
         Transport transport = Transport.best();
-        if (spin && transport != Transport.EPOLL) {
-            System.err.println("error: --spin needs the epoll transport (" + Transport.epollUnavailabilityReason()
-                    + ")");
-            return 2;
-        }
-        EventLoopGroup group = spin
-                ? new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("load-target", true),
-                        EpollIoHandler.newFactory(0, () -> SPINNING))
-                : transport.newGroup(threads, "load-target");
+        EventLoopGroup group = transport.newGroup(threads, "load-target");
         MeasurementWindow window = new MeasurementWindow(TimeUnit.MILLISECONDS.toNanos(warmupMillis),
                 TimeUnit.MILLISECONDS.toNanos(windowMillis));
         Map<EventExecutor, LoopRecorder> recorders = new IdentityHashMap<>();
         for (EventExecutor loop : group) {
-            recorders.put(loop, new LoopRecorder(CHUNK_NANOS, TimeUnit.MICROSECONDS.toNanos(coalesceMicros), spin,
-                    window));
+            recorders.put(loop, new LoopRecorder(CHUNK_NANOS, TimeUnit.MICROSECONDS.toNanos(coalesceMicros), window));
         }
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
@@ -168,8 +140,7 @@ public final class LoadTarget implements Callable<Integer> {
         Files.move(tmpPem, caPem, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.out.println("load target listening on wss://" + host + ":"
                 + ((InetSocketAddress) server.localAddress()).getPort() + "/ (" + transport.name().toLowerCase()
-                + ", " + TlsContexts.bestProvider().name().toLowerCase() + ", coalesce " + coalesceMicros + " µs"
-                + (spin ? ", spinning" : "") + ")");
+                + ", " + TlsContexts.bestProvider().name().toLowerCase() + ", coalesce " + coalesceMicros + " µs)");
         System.out.flush();
 
         CountDownLatch stop = new CountDownLatch(1);

@@ -41,19 +41,12 @@ final class LoopRecorder {
     /** Written by the loop only; volatile so the status thread can read it without a task on the loop. */
     private volatile long framesReceived;
 
-    LoopRecorder(long chunkNanos, long coalesceNanos, boolean spin, MeasurementWindow window) {
+    LoopRecorder(long chunkNanos, long coalesceNanos, MeasurementWindow window) {
         this.chunkNanos = chunkNanos;
         this.coalesceNanos = coalesceNanos;
         this.window = window;
         this.parkTask = () -> {
-            if (spin) {
-                long until = System.nanoTime() + this.coalesceNanos;
-                while (System.nanoTime() - until < 0) {
-                    Thread.onSpinWait();
-                }
-            } else {
-                LockSupport.parkNanos(this.coalesceNanos);
-            }
+            LockSupport.parkNanos(this.coalesceNanos);
             parkQueued = false;
         };
     }
