@@ -50,6 +50,7 @@ public final class LoadReport {
 
     static String render(Path dir) throws IOException {
         Map<String, Long> baselineRssKb = new LinkedHashMap<>();
+        Map<String, Long> baselineTrimmedKb = new LinkedHashMap<>();
         Map<String, Long> baselineHeapKb = new LinkedHashMap<>();
         List<Path> runs = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
@@ -59,6 +60,8 @@ public final class LoadReport {
             if (p.getFileName().toString().endsWith("-baseline")) {
                 Properties run = load(p.resolve("run.properties"));
                 baselineRssKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_rss_kb", "0")));
+                baselineTrimmedKb.put(run.getProperty("tool"),
+                        Long.parseLong(run.getProperty("gen_rss_trimmed_kb", "0")));
                 baselineHeapKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_heap_live_kb", "0")));
             }
         }
@@ -66,7 +69,7 @@ public final class LoadReport {
         for (Path p : runs) {
             if (!p.getFileName().toString().endsWith("-baseline")) {
                 rows.add(row(load(p.resolve("run.properties")), loadIfExists(p.resolve("target.properties")),
-                        baselineRssKb, baselineHeapKb, p.resolve("generator-gc.log"), p.resolve("target-gc.log")));
+                        baselineRssKb, baselineTrimmedKb, baselineHeapKb, p.resolve("generator-gc.log"), p.resolve("target-gc.log")));
             }
         }
         rows.sort(Comparator.comparing(Row::tool).thenComparingInt(Row::n));
@@ -110,7 +113,7 @@ public final class LoadReport {
     }
 
     private static Row row(Properties run, Properties target, Map<String, Long> baselineRssKb,
-                           Map<String, Long> baselineHeapKb, Path gcLog, Path targetGcLog) throws IOException {
+                           Map<String, Long> baselineTrimmedKb, Map<String, Long> baselineHeapKb, Path gcLog, Path targetGcLog) throws IOException {
         String tool = run.getProperty("tool");
         int n = Integer.parseInt(run.getProperty("n"));
         double windowSeconds = Double.parseDouble(run.getProperty("window_ms", "0")) / 1000.0;
@@ -121,7 +124,12 @@ public final class LoadReport {
         double targetMicros = (Long.parseLong(run.getProperty("target_utime_ticks", "0"))
                 + Long.parseLong(run.getProperty("target_stime_ticks", "0"))) * tick;
         long rssKb = Long.parseLong(run.getProperty("gen_rss_kb", "0"));
-        long baseKb = baselineRssKb.getOrDefault(tool, 0L);
+        // Per stream from the trimmed RSS (glibc's freed pages handed back) when the run and its baseline have it.
+        long trimmedKb = Long.parseLong(run.getProperty("gen_rss_trimmed_kb", "0"));
+        long baseTrimmedKb = baselineTrimmedKb.getOrDefault(tool, 0L);
+        boolean trimmed = trimmedKb > 0 && baseTrimmedKb > 0;
+        long streamsKb = trimmed ? trimmedKb : rssKb;
+        long baseKb = trimmed ? baseTrimmedKb : baselineRssKb.getOrDefault(tool, 0L);
         long heapKb = Long.parseLong(run.getProperty("gen_heap_live_kb", "0"));
         long baseHeapKb = baselineHeapKb.getOrDefault(tool, 0L);
         double heapKbPerStream = heapKb > 0 && baseHeapKb > 0 ? (heapKb - baseHeapKb) / (double) n : Double.NaN;
@@ -156,7 +164,7 @@ public final class LoadReport {
         return new Row(tool, n, windowOk ? frames / windowSeconds : 0, (double) n * FRAMES_PER_SECOND_PER_STREAM,
                 delivered, windowOk ? 100.0 * (userMicros + kernelMicros) / 1e6 / windowSeconds : 0,
                 frames > 0 ? userMicros / frames : 0, frames > 0 ? kernelMicros / frames : 0, rssKb / 1024.0,
-                (rssKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99,
+                (streamsKb - baseKb) / (double) n, heapKbPerStream, gapP99, gapP999, driftP99,
                 number(target, "drift_max_ms"), errors,
                 detail.toString(), windowOk ? 100.0 * targetMicros / 1e6 / windowSeconds : 0, (int) gc[0], gc[1],
                 (int) targetGc[0], targetGc[1],

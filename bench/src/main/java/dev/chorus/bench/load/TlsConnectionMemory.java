@@ -24,11 +24,12 @@ import java.util.Locale;
  *
  * <pre>
  *   java -Xint -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp bench/target/benchmarks.jar \
- *        dev.chorus.bench.load.TlsConnectionMemory [N=1500] [BIO_BUFFER_BYTES=1024]
+ *        dev.chorus.bench.load.TlsConnectionMemory [N=1500] [BIO_BUFFER_BYTES=1024] [trim]
  * </pre>
  *
  * The second argument sets {@code setBioNonApplicationBufferSize} on the client context (Netty's default 2048;
- * Chorus's client contexts use 1024, {@code TlsContexts}).
+ * Chorus's client contexts use 1024, {@code TlsContexts}). With {@code trim}, glibc hands back its free pages
+ * ({@link NativeHeap}) before each RSS reading, so handshake garbage does not count as connection state.
  */
 public final class TlsConnectionMemory {
     private TlsConnectionMemory() {
@@ -37,6 +38,7 @@ public final class TlsConnectionMemory {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
         int bioBytes = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
+        boolean trim = args.length > 2 && "trim".equals(args[2]);
         io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
         AgentCertificates certificates = AgentCertificates.generate();
         SslContext server = SslContextBuilder.forServer(certificates.serverKey(), certificates.serverChain())
@@ -51,7 +53,7 @@ public final class TlsConnectionMemory {
             if (i == warmUp) {
                 System.gc();
                 Thread.sleep(200);
-                before = rssKb();
+                before = rssKb(trim);
             }
             EmbeddedChannel c = new EmbeddedChannel();
             c.config().setAllocator(PooledByteBufAllocator.DEFAULT);
@@ -82,7 +84,7 @@ public final class TlsConnectionMemory {
         System.gc();
         Thread.sleep(200);
         System.out.printf(Locale.ROOT, "BoringSSL client connections: %d, BIO buffer %d B: %.0f B of RSS each%n", n,
-                bioBytes, (rssKb() - before) * 1024.0 / n);
+                bioBytes, (rssKb(trim) - before) * 1024.0 / n);
         for (EmbeddedChannel ch : kept) {
             ch.finishAndReleaseAll();
         }
@@ -94,7 +96,10 @@ public final class TlsConnectionMemory {
         }
     }
 
-    private static long rssKb() throws Exception {
+    private static long rssKb(boolean trim) throws Exception {
+        if (trim) {
+            NativeHeap.trim();
+        }
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));
