@@ -43,6 +43,7 @@ HALT_POLL_NS="${HALT_POLL_NS:-}"
 # sends 2-4 ms late twice a second (perf sched, bench/load/README.md). 1: kdamond threads run SCHED_IDLE for the
 # run (they still run in idle time; any other thread goes first) and go back to SCHED_OTHER at exit.
 QUIET_KDAMOND="${QUIET_KDAMOND:-0}"
+kdamonds() { pgrep -x 'kdamond\..*' || true; }   # its threads
 halt_poll=/sys/module/haltpoll/parameters/guest_halt_poll_ns
 jar="$root/bench/target/benchmarks.jar"
 out="${OUT:-$root/bench/load/results/$(date +%Y%m%d-%H%M%S)}"
@@ -69,7 +70,7 @@ restore_machine() {
 }
 trap restore_machine EXIT
 if [ "$QUIET_KDAMOND" = 1 ]; then
-  for p in $(pgrep -x 'kdamond\..*' || true); do
+  for p in $(kdamonds); do
     if chrt -i -p 0 "$p" 2>/dev/null; then quieted="$quieted $p"; fi
   done
   echo "run.sh: kdamond threads SCHED_IDLE for the run:${quieted:- none found or not permitted}" >&2
@@ -223,7 +224,7 @@ PROPS
   echo "java=$(java -version 2>&1 | head -1)"
   echo "ns=$NS seconds=$SECONDS_PER_RUN coalesce_us=$COALESCE_US ramp_ms=$RAMP_MS warmup_ms=$WARMUP_MS transport=$TRANSPORT"
   echo "guest_halt_poll_ns=$(cat "$halt_poll" 2>/dev/null || echo n/a)"
-  echo "kdamond=$(for p in $(pgrep -x 'kdamond\..*' || true); do printf '%s:%s ' "$p" "$(chrt -p "$p" 2>/dev/null | head -1 | sed 's/.*: //')"; done)"
+  echo "kdamond=$(for p in $(kdamonds); do printf '%s:%s ' "$p" "$(chrt -p "$p" 2>/dev/null | head -1 | sed 's/.*: //')"; done)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "other_processes_top:"; ps -eo pcpu,comm --sort=-pcpu | head -8
 } > "$out/environment.txt"

@@ -49,9 +49,7 @@ public final class LoadReport {
     }
 
     static String render(Path dir) throws IOException {
-        Map<String, Long> baselineRssKb = new LinkedHashMap<>();
-        Map<String, Long> baselineTrimmedKb = new LinkedHashMap<>();
-        Map<String, Long> baselineHeapKb = new LinkedHashMap<>();
+        Map<String, Properties> baselines = new LinkedHashMap<>();
         List<Path> runs = new ArrayList<>();
         try (Stream<Path> children = Files.list(dir)) {
             children.filter(p -> Files.exists(p.resolve("run.properties"))).sorted().forEach(runs::add);
@@ -59,17 +57,16 @@ public final class LoadReport {
         for (Path p : runs) {
             if (p.getFileName().toString().endsWith("-baseline")) {
                 Properties run = load(p.resolve("run.properties"));
-                baselineRssKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_rss_kb", "0")));
-                baselineTrimmedKb.put(run.getProperty("tool"),
-                        Long.parseLong(run.getProperty("gen_rss_trimmed_kb", "0")));
-                baselineHeapKb.put(run.getProperty("tool"), Long.parseLong(run.getProperty("gen_heap_live_kb", "0")));
+                baselines.put(run.getProperty("tool"), run);
             }
         }
         List<Row> rows = new ArrayList<>();
         for (Path p : runs) {
             if (!p.getFileName().toString().endsWith("-baseline")) {
-                rows.add(row(load(p.resolve("run.properties")), loadIfExists(p.resolve("target.properties")),
-                        baselineRssKb, baselineTrimmedKb, baselineHeapKb, p.resolve("generator-gc.log"), p.resolve("target-gc.log")));
+                Properties run = load(p.resolve("run.properties"));
+                rows.add(row(run, loadIfExists(p.resolve("target.properties")),
+                        baselines.getOrDefault(run.getProperty("tool"), new Properties()),
+                        p.resolve("generator-gc.log"), p.resolve("target-gc.log")));
             }
         }
         rows.sort(Comparator.comparing(Row::tool).thenComparingInt(Row::n));
@@ -112,8 +109,13 @@ public final class LoadReport {
         return sb.toString();
     }
 
-    private static Row row(Properties run, Properties target, Map<String, Long> baselineRssKb,
-                           Map<String, Long> baselineTrimmedKb, Map<String, Long> baselineHeapKb, Path gcLog, Path targetGcLog) throws IOException {
+    private static long kb(Properties p, String key) {
+        return Long.parseLong(p.getProperty(key, "0"));
+    }
+
+    /** One table row; {@code baseline} is the same tool's one-stream run (empty when there is none). */
+    private static Row row(Properties run, Properties target, Properties baseline, Path gcLog, Path targetGcLog)
+            throws IOException {
         String tool = run.getProperty("tool");
         int n = Integer.parseInt(run.getProperty("n"));
         double windowSeconds = Double.parseDouble(run.getProperty("window_ms", "0")) / 1000.0;
@@ -123,15 +125,14 @@ public final class LoadReport {
         double kernelMicros = Long.parseLong(run.getProperty("gen_stime_ticks", "0")) * tick;
         double targetMicros = (Long.parseLong(run.getProperty("target_utime_ticks", "0"))
                 + Long.parseLong(run.getProperty("target_stime_ticks", "0"))) * tick;
-        long rssKb = Long.parseLong(run.getProperty("gen_rss_kb", "0"));
+        long rssKb = kb(run, "gen_rss_kb");
         // Per stream from the trimmed RSS (glibc's freed pages handed back) when the run and its baseline have it.
-        long trimmedKb = Long.parseLong(run.getProperty("gen_rss_trimmed_kb", "0"));
-        long baseTrimmedKb = baselineTrimmedKb.getOrDefault(tool, 0L);
-        boolean trimmed = trimmedKb > 0 && baseTrimmedKb > 0;
-        long streamsKb = trimmed ? trimmedKb : rssKb;
-        long baseKb = trimmed ? baseTrimmedKb : baselineRssKb.getOrDefault(tool, 0L);
-        long heapKb = Long.parseLong(run.getProperty("gen_heap_live_kb", "0"));
-        long baseHeapKb = baselineHeapKb.getOrDefault(tool, 0L);
+        boolean trimmed = kb(run, "gen_rss_trimmed_kb") > 0 && kb(baseline, "gen_rss_trimmed_kb") > 0;
+        String rssKey = trimmed ? "gen_rss_trimmed_kb" : "gen_rss_kb";
+        long streamsKb = kb(run, rssKey);
+        long baseKb = kb(baseline, rssKey);
+        long heapKb = kb(run, "gen_heap_live_kb");
+        long baseHeapKb = kb(baseline, "gen_heap_live_kb");
         double heapKbPerStream = heapKb > 0 && baseHeapKb > 0 ? (heapKb - baseHeapKb) / (double) n : Double.NaN;
         double delivered = 100.0 * number(target, "delivered_ratio");
 

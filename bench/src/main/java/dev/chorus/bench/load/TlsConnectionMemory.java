@@ -10,11 +10,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import javax.management.ObjectName;
 
 /**
  * Native memory per client TLS connection (BoringSSL through netty-tcnative): handshakes {@code N} client engines in
@@ -29,7 +32,8 @@ import java.util.Locale;
  *
  * The second argument sets {@code setBioNonApplicationBufferSize} on the client context (Netty's default 2048;
  * Chorus's client contexts use 1024, {@code TlsContexts}). With {@code trim}, glibc hands back its free pages
- * ({@link NativeHeap}) before each RSS reading, so handshake garbage does not count as connection state.
+ * ({@code System.trim_native_heap}, as {@code run.sh} does with {@code jcmd}) before each RSS reading, so pages the
+ * handshakes freed do not count as connection state.
  */
 public final class TlsConnectionMemory {
     private TlsConnectionMemory() {
@@ -98,7 +102,10 @@ public final class TlsConnectionMemory {
 
     private static long rssKb(boolean trim) throws Exception {
         if (trim) {
-            NativeHeap.trim();
+            // malloc_trim(0) on glibc, through the DiagnosticCommand MBean (jcmd's System.trim_native_heap).
+            ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "systemTrimNativeHeap",
+                    new Object[] {null}, new String[] {String[].class.getName()});
         }
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
