@@ -14,7 +14,8 @@ package dev.chorus.engine.pipeline;
  *     |  websocket        WebSocketClientProtocolHandler: handshake with auth, custom and X-Chorus-Call-Id headers
  *     |  ws-aggregator    WebSocketFrameAggregator: joins fragmented messages (complete frames pass untouched)
  *     |  agent-decoder    AgentMessageDecoder: text/binary frame -> AgentAudio | AgentMessage | AgentProblem
- *     |  audio-encoder    CallerAudioEncoder: CallerAudio -> complete masked WebSocket frame in one pooled buffer
+ *     |  audio-encoder    CallerAudioEncoder: CallerAudio -> complete masked WebSocket frame in one pooled buffer,
+ *     |                   written (and flushes passed) straight to tls once streaming: the handlers between pass bytes
  *     |                   (template pre-split, base64 copied or encoded in place, masked in place)
  *     |  ready-gate       ReadyGate: holds caller audio until the ready message; handshake timeout
  *     |  hello-gate       HelloGate: holds everything until the agent's hello (deepgram_agent Welcome)      *

@@ -177,6 +177,68 @@ class CallTlsHandlerTest {
     }
 
     /**
+     * The audio encoder writes its frames (and passes flushes) straight to this handler once the first frame is
+     * written: a handler between them sees none of them but still sees the call's other messages (nothing between
+     * holds writes back, so their flushes may skip it too), the agent reads
+     * everything in write order, and after a close frame has gone down, frames take the pipeline again.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
+    void audioFramesSkipTheHandlersBetweenTheEncoderAndTls(SslProvider provider) throws Exception {
+        open(provider);
+        java.util.List<Object> seen = new java.util.ArrayList<>();
+        int[] flushes = new int[1];
+        client.pipeline().addLast("ws-encoder", new io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder(
+                true));
+        client.pipeline().addLast("between", new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                              io.netty.channel.ChannelPromise promise) {
+                seen.add(msg instanceof ByteBuf ? "bytes" : msg.getClass().getSimpleName());
+                ctx.write(msg, promise);
+            }
+
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                flushes[0]++;
+                ctx.flush();
+            }
+        });
+        dev.chorus.codecs.template.MessageTemplate template = dev.chorus.codecs.template.MessageTemplate.compile(
+                "{\"audio\": \"{{audio_data}}\"}", "audio_data");
+        client.pipeline().addLast("audio-encoder", new CallerAudioEncoder(template, template));
+        server.pipeline().addLast(new io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder(true, false,
+                1 << 20));
+        handshake();
+        ByteBuf pcm = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(
+                new byte[]{1, 2, 3}));
+        CallerAudio frame = new CallerAudio();
+        client.writeAndFlush(frame.set(pcm, 0, 1, dev.chorus.codecs.template.TemplateValues.NONE));
+        client.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame("init"));
+        client.writeAndFlush(frame.set(pcm, 1, 1, dev.chorus.codecs.template.TemplateValues.NONE));
+        assertThat(seen).as("only the text frame took the pipeline").containsExactly("TextWebSocketFrame");
+        assertThat(flushes[0]).as("flushes go straight to TLS once frames do, the text frame's too").isZero();
+        assertThat(tls.directWrites()).isEqualTo(3);
+        client.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1000, "bye"));
+        client.writeAndFlush(frame.set(pcm, 2, 1, dev.chorus.codecs.template.TemplateValues.NONE));
+        assertThat(seen).containsExactly("TextWebSocketFrame", "CloseWebSocketFrame", "bytes");
+        java.util.List<String> agentRead = new java.util.ArrayList<>();
+        for (Object m; (m = client.readOutbound()) != null; ) {
+            server.writeInbound(m);
+        }
+        for (Object m; (m = server.readInbound()) != null; ) {
+            io.netty.handler.codec.http.websocketx.WebSocketFrame f =
+                    (io.netty.handler.codec.http.websocketx.WebSocketFrame) m;
+            agentRead.add(f instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame ? "close"
+                    : f.content().toString(StandardCharsets.UTF_8));
+            f.release();
+        }
+        assertThat(agentRead).containsExactly("{\"audio\": \"AQ==\"}", "init", "{\"audio\": \"Ag==\"}", "close");
+        // (the last frame took the pipeline, where Netty's WebSocket handler fails it; the agent reads nothing after a
+        // close anyway)
+    }
+
+    /**
      * The engine wraps half a frame into a record, then throws: that record is numbered but never sent, so the
      * channel must close before any later record goes out after the gap (the peer would fail it as a bad MAC).
      */
