@@ -43,7 +43,6 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
     private final MessageTemplate mediaTemplate;
     /** The TLS handler's context once the first frame looked it up; null before, or when there is none. */
     private ChannelHandlerContext tlsContext;
-    private CallTlsHandler tls;
     /** The first frame has looked for the TLS handler. */
     private boolean lookedUp;
     /** A close frame went down: no more shortcuts. */
@@ -87,7 +86,7 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
             return;
         }
         try {
-            tls.flush(t);
+            ((CallTlsHandler) t.handler()).flush(t);
         } catch (Throwable e) {
             t.fireExceptionCaught(e);
         }
@@ -97,7 +96,6 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
         if (!lookedUp) {
             lookedUp = true;
             tlsContext = ctx.pipeline().context(CallTlsHandler.class);
-            tls = tlsContext == null ? null : (CallTlsHandler) tlsContext.handler();
         }
         ChannelHandlerContext t = shortcut();
         if (t == null) {
@@ -105,7 +103,7 @@ public final class CallerAudioEncoder extends ChannelOutboundHandlerAdapter {
             return;
         }
         try {
-            tls.write(t, frame, promise);
+            ((CallTlsHandler) t.handler()).write(t, frame, promise);
         } catch (Throwable e) {
             // As the pipeline does for a handler's exception: the promise fails (a void one fires the exception).
             promise.tryFailure(e);

@@ -1,12 +1,22 @@
 package dev.chorus.engine.pipeline;
 
+import dev.chorus.codecs.template.MessageTemplate;
+import dev.chorus.codecs.template.TemplateValues;
 import dev.chorus.engine.agent.AgentCertificates;
 import dev.chorus.engine.transport.TlsContexts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -25,6 +35,8 @@ import javax.net.ssl.SSLSession;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -186,50 +198,44 @@ class CallTlsHandlerTest {
     @EnumSource(value = SslProvider.class, names = {"OPENSSL", "JDK"})
     void audioFramesSkipTheHandlersBetweenTheEncoderAndTls(SslProvider provider) throws Exception {
         open(provider);
-        java.util.List<Object> seen = new java.util.ArrayList<>();
+        List<Object> seen = new ArrayList<>();
         int[] flushes = new int[1];
-        client.pipeline().addLast("ws-encoder", new io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder(
-                true));
-        client.pipeline().addLast("between", new io.netty.channel.ChannelOutboundHandlerAdapter() {
+        client.pipeline().addLast("ws-encoder", new WebSocket13FrameEncoder(true));
+        client.pipeline().addLast("between", new ChannelOutboundHandlerAdapter() {
             @Override
-            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
-                              io.netty.channel.ChannelPromise promise) {
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
                 seen.add(msg instanceof ByteBuf ? "bytes" : msg.getClass().getSimpleName());
                 ctx.write(msg, promise);
             }
 
             @Override
-            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+            public void flush(ChannelHandlerContext ctx) {
                 flushes[0]++;
                 ctx.flush();
             }
         });
-        dev.chorus.codecs.template.MessageTemplate template = dev.chorus.codecs.template.MessageTemplate.compile(
-                "{\"audio\": \"{{audio_data}}\"}", "audio_data");
+        MessageTemplate template = MessageTemplate.compile("{\"audio\": \"{{audio_data}}\"}", "audio_data");
         client.pipeline().addLast("audio-encoder", new CallerAudioEncoder(template, template));
-        server.pipeline().addLast(new io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder(true, false,
-                1 << 20));
+        server.pipeline().addLast(new WebSocket13FrameDecoder(true, false, 1 << 20));
         handshake();
-        ByteBuf pcm = io.netty.buffer.Unpooled.unreleasableBuffer(io.netty.buffer.Unpooled.wrappedBuffer(
-                new byte[]{1, 2, 3}));
+        ByteBuf pcm = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[]{1, 2, 3}));
         CallerAudio frame = new CallerAudio();
-        client.writeAndFlush(frame.set(pcm, 0, 1, dev.chorus.codecs.template.TemplateValues.NONE));
-        client.writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame("init"));
-        client.writeAndFlush(frame.set(pcm, 1, 1, dev.chorus.codecs.template.TemplateValues.NONE));
+        client.writeAndFlush(frame.set(pcm, 0, 1, TemplateValues.NONE));
+        client.writeAndFlush(new TextWebSocketFrame("init"));
+        client.writeAndFlush(frame.set(pcm, 1, 1, TemplateValues.NONE));
         assertThat(seen).as("only the text frame took the pipeline").containsExactly("TextWebSocketFrame");
         assertThat(flushes[0]).as("flushes go straight to TLS once frames do, the text frame's too").isZero();
         assertThat(tls.directWrites()).isEqualTo(3);
-        client.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1000, "bye"));
-        client.writeAndFlush(frame.set(pcm, 2, 1, dev.chorus.codecs.template.TemplateValues.NONE));
+        client.writeAndFlush(new CloseWebSocketFrame(1000, "bye"));
+        client.writeAndFlush(frame.set(pcm, 2, 1, TemplateValues.NONE));
         assertThat(seen).containsExactly("TextWebSocketFrame", "CloseWebSocketFrame", "bytes");
-        java.util.List<String> agentRead = new java.util.ArrayList<>();
+        List<String> agentRead = new ArrayList<>();
         for (Object m; (m = client.readOutbound()) != null; ) {
             server.writeInbound(m);
         }
         for (Object m; (m = server.readInbound()) != null; ) {
-            io.netty.handler.codec.http.websocketx.WebSocketFrame f =
-                    (io.netty.handler.codec.http.websocketx.WebSocketFrame) m;
-            agentRead.add(f instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame ? "close"
+            WebSocketFrame f = (WebSocketFrame) m;
+            agentRead.add(f instanceof CloseWebSocketFrame ? "close"
                     : f.content().toString(StandardCharsets.UTF_8));
             f.release();
         }
